@@ -1,0 +1,14 @@
+import type { Probot } from "probot";
+import { registerHealthRoutes } from "./http/health.routes.js";
+import type { AppRouter } from "./http/router.js";
+import type { Runtime } from "./runtime.js";
+import { registerWebhooks } from "./webhooks.js";
+
+/** The Probot app function: wires webhooks and HTTP routes. No logic lives here. */
+export function createApp(runtime: Runtime, router: AppRouter) {
+  return (app: Probot, { addHandler }: { addHandler: (handler: AppRouter["handler"]) => void }) => {
+    registerWebhooks(app, runtime);
+    registerHealthRoutes(router, runtime);
+    addHandler(router.handler);
+  };
+}

@@ -1,0 +1,39 @@
+import { ProbotOctokit } from "probot";
+
+export interface OctokitOptions {
+  /** Retries for 5xx answers and network errors (plugin-retry); 0 turns them off. */
+  retries: number;
+  /** plugin-retry waits retryAfterBaseMs × attempt² between tries. */
+  retryAfterBaseMs: number;
+  /** A secondary rate limit is waited out in-process only when GitHub asks for at most this long. */
+  maxSecondaryWaitSeconds: number;
+  /** How many times one request is retried after a secondary limit. */
+  secondaryRetries: number;
+}
+
+export const defaultOctokitOptions: OctokitOptions = {
+  retries: 3,
+  retryAfterBaseMs: 1_000,
+  maxSecondaryWaitSeconds: 120,
+  secondaryRetries: 3,
+};
+
+/**
+ * Probot's Octokit with throttling set deliberately. A primary limit is never slept through inside a
+ * worker (the error reaches the job, which pauses until the reset); a secondary limit is waited out
+ * and retried a bounded number of times, as GitHub asks.
+ */
+export function createOctokitClass(options: OctokitOptions = defaultOctokitOptions): typeof ProbotOctokit {
+  // The function form runs after Probot's own defaults, so these throttle and retry options win.
+  return ProbotOctokit.defaults((instanceOptions: { throttle?: object }) => ({
+    ...instanceOptions,
+    retry: { enabled: options.retries > 0, retries: options.retries, retryAfterBaseValue: options.retryAfterBaseMs },
+    throttle: {
+      ...(instanceOptions.throttle ?? {}),
+      enabled: true,
+      onRateLimit: () => false,
+      onSecondaryRateLimit: (retryAfter: number, _request: unknown, _octokit: unknown, retryCount: number) =>
+        retryCount < options.secondaryRetries && retryAfter <= options.maxSecondaryWaitSeconds,
+    },
+  })) as typeof ProbotOctokit;
+}

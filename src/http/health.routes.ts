@@ -1,0 +1,37 @@
+import type pg from "pg";
+import type { JobQueue } from "../jobs/job-queue.js";
+import { AGENDA_TABLE } from "../jobs/job-queue.js";
+import { sendJson } from "./responses.js";
+import type { AppRouter } from "./router.js";
+
+/** GET /health: 200 when the database answers, 503 when it does not; with the job queue's state. */
+export function registerHealthRoutes(router: AppRouter, deps: { pool: pg.Pool; queue: JobQueue }): void {
+  router.on("GET", "/health", async ({ res }) => {
+    const started = Date.now();
+    try {
+      const { rows } = await deps.pool.query<{ queued: string; running: string; failed: string }>(
+        `SELECT count(*) FILTER (WHERE next_run_at IS NOT NULL AND locked_at IS NULL) AS queued,
+                count(*) FILTER (WHERE locked_at IS NOT NULL) AS running,
+                count(*) FILTER (WHERE fail_count > 0 AND next_run_at IS NOT NULL) AS failed
+           FROM ${AGENDA_TABLE}`,
+      );
+      const counts = rows[0]!;
+      sendJson(res, 200, {
+        status: "ok",
+        database: { status: "ok", latencyMs: Date.now() - started },
+        jobQueue: {
+          status: deps.queue.isRunning() ? "running" : "stopped",
+          queued: Number(counts.queued),
+          running: Number(counts.running),
+          retrying: Number(counts.failed),
+        },
+      });
+    } catch (error) {
+      sendJson(res, 503, {
+        status: "unavailable",
+        database: { status: "unreachable", error: (error as Error).message },
+        jobQueue: { status: deps.queue.isRunning() ? "running" : "stopped" },
+      });
+    }
+  });
+}

@@ -1,0 +1,19 @@
+import { isPermanent } from "./errors.js";
+
+/**
+ * Delay before retry `attempt` (1-based): exponential from `baseMs` with ±25% jitter, capped at `maxMs`;
+ * null when the error is permanent or the tries are used up.
+ */
+export function retryDelay(options: {
+  attempt: number;
+  attempts: number;
+  error: unknown;
+  baseMs?: number;
+  maxMs?: number;
+  random?: () => number;
+}): number | null {
+  const { attempt, attempts, error, baseMs = 15_000, maxMs = 30 * 60_000, random = Math.random } = options;
+  if (isPermanent(error) || attempt >= attempts) return null;
+  const exponential = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+  return Math.round(exponential * (0.75 + random() * 0.5));
+}

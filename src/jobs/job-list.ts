@@ -1,0 +1,8 @@
+import type { Runtime } from "../runtime.js";
+import type { AnyJobDefinition } from "./job-definition.js";
+
+/** The one list of every background job pr-sync runs. */
+export function jobDefinitions(runtime: Runtime): AnyJobDefinition[] {
+  void runtime;
+  return [];
+}

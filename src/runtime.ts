@@ -1,0 +1,17 @@
+import type pg from "pg";
+import type { Logger } from "pino";
+import type { Probot } from "probot";
+import type { Config } from "./config.js";
+import type { Database } from "./db/client.js";
+import type { JobQueue } from "./jobs/job-queue.js";
+
+/** Everything a running pr-sync process shares: built once in start.ts and handed to wiring code. */
+export interface Runtime {
+  config: Config;
+  pool: pg.Pool;
+  db: Database;
+  log: Logger;
+  probot: Probot;
+  queue: JobQueue;
+  now: () => Date;
+}

@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process";
+import { createLogger } from "../src/logger.js";
+import { loadConfig } from "../src/config.js";
+import { startPrSync } from "../src/start.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
+import { startTestApp } from "./support/app.js";
+import { Writable } from "node:stream";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
+import { freePort } from "./support/ports.js";
+
+const quiet = createLogger({ level: "silent", destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+describe("starting pr-sync", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it("serves Probot's setup page when no GitHub App is configured", async () => {
+    const env = { PORT: "0", HOST: "127.0.0.1" };
+    const app = await startPrSync({ config: loadConfig(env), env, log: quiet, databaseUrl: database.url });
+    try {
+      expect(app.mode).toBe("setup");
+      const root = await fetch(`${app.url}/`, { redirect: "manual" });
+      expect(root.status).toBe(302);
+      expect(root.headers.get("location")).toBe("/probot");
+      const page = await fetch(`${app.url}/probot`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain("Register GitHub App");
+      expect(html).toContain("pr-sync");
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it("runs migrations twice at once without error and answers /health with the queue state", async () => {
+    const [a, b] = await Promise.all([startTestApp({ database }), startTestApp({ database })]);
+    try {
+      const res = await fetch(`${a.url}/health`);
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body).toMatchObject({ status: "ok", database: { status: "ok" }, jobQueue: { status: "running" } });
+      expect((await fetch(`${b.url}/health`)).status).toBe(200);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
+  it("answers 503 on /health while PostgreSQL is down and recovers when it is back", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pr-sync-restart-"));
+    const port = await freePort();
+    let server = await startEmbeddedPostgres({ dataDir, port });
+    const own = { url: server.url } as TestDatabase;
+    const app = await startTestApp({ database: own });
+    try {
+      expect((await fetch(`${app.url}/health`)).status).toBe(200);
+      await server.stop();
+      const down = await fetch(`${app.url}/health`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ status: "unavailable", database: { status: "unreachable" } });
+      server = await startEmbeddedPostgres({ dataDir, port });
+      let status = 0;
+      for (let i = 0; i < 20 && status !== 200; i++) {
+        status = (await fetch(`${app.url}/health`)).status;
+        if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(status).toBe(200);
+    } finally {
+      await app.stop();
+      await server.stop();
+    }
+  });
+
+  it("exits 1 naming the variable when the environment is invalid", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      env: { ...process.env, BACKFILL_DAYS: "abc", NODE_OPTIONS: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += String(chunk)));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('BACKFILL_DAYS must be a whole number from 1 to 365 (got "abc")');
+    expect(stderr).not.toContain("    at ");
+  });
+});

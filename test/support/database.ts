@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { createDatabase, type Database } from "../../src/db/client.js";
+import { runMigrations } from "../../src/db/migrate.js";
+import { createPool } from "../../src/db/pool.js";
+
+export interface TestDatabase {
+  url: string;
+  pool: pg.Pool;
+  db: Database;
+  drop: () => Promise<void>;
+}
+
+function serverUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url)
+    throw new Error("TEST_DATABASE_URL is not set: run tests through jest (its global setup starts PostgreSQL)");
+  return url;
+}
+
+/** A new, migrated database on the test PostgreSQL, for one test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl());
+  url.pathname = `/${name}`;
+  const pool = createPool(url.toString());
+  await runMigrations(pool);
+  return {
+    url: url.toString(),
+    pool,
+    db: createDatabase(pool),
+    drop: async () => {
+      await pool.end();
+      const client = new pg.Client({ connectionString: serverUrl() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
