@@ -1,0 +1,34 @@
+/** Names of every job, in one place, so enqueuers and definitions cannot drift apart. */
+export const JOBS = {
+  repositorySync: "repository.sync",
+  catchUpAll: "catch-up.all",
+  memberSync: "members.sync",
+  insights: "insights.compute",
+  completionEmail: "email.completion",
+  retentionPurge: "retention.purge",
+} as const;
+
+export type SyncKind = "backfill" | "catch-up";
+
+/** Data of a repository.sync job. `days` extends history to that many days (only the missing older range is fetched). */
+export interface RepositorySyncJobData {
+  repositoryId: number;
+  installationId: number;
+  kind: SyncKind;
+  days?: number;
+  /** Start over from the newest pull request instead of resuming a stored cursor. */
+  restart?: boolean;
+}
+
+export interface MemberSyncJobData {
+  installationId: number;
+}
+
+export interface InsightsJobData {
+  repositoryId: number;
+}
+
+export interface CompletionEmailJobData {
+  installationId: number;
+  batchKey: string;
+}

@@ -1,0 +1,30 @@
+import type { Database } from "../../db/client.js";
+import { JOBS, type MemberSyncJobData } from "../../jobs/job-names.js";
+import type { EnqueueResult, JobQueue } from "../../jobs/job-queue.js";
+import { getInstallation, updateInstallation } from "../installations/installations.repository.js";
+
+export type MemberSyncRequestResult =
+  { outcome: "queued"; job: EnqueueResult } | { outcome: "not_applicable" | "installation_unavailable" };
+
+/**
+ * Queues a member sync for an organization installation; at most one is queued or running.
+ * User-account installations have no members: nothing is queued and no API call is made.
+ */
+export async function requestMemberSync(options: {
+  db: Database;
+  queue: JobQueue;
+  installationId: number;
+}): Promise<MemberSyncRequestResult> {
+  const installation = await getInstallation(options.db, options.installationId);
+  if (!installation || installation.deletedAt || installation.suspendedAt) {
+    return { outcome: "installation_unavailable" };
+  }
+  if (installation.accountType !== "Organization") {
+    if (installation.memberSyncStatus !== "not_applicable") {
+      await updateInstallation(options.db, installation.id, { memberSyncStatus: "not_applicable" });
+    }
+    return { outcome: "not_applicable" };
+  }
+  const data: MemberSyncJobData = { installationId: installation.id };
+  return { outcome: "queued", job: await options.queue.enqueue(JOBS.memberSync, data) };
+}

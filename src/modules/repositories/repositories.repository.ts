@@ -1,0 +1,112 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { installations } from "../installations/installations.table.js";
+import { repositories } from "./repositories.table.js";
+
+export type RepositoryRow = typeof repositories.$inferSelect;
+export type RepositoryUpdate = Partial<Omit<typeof repositories.$inferInsert, "id" | "installationId">>;
+
+export interface TrackedRepository {
+  id: number;
+  fullName: string;
+  private: boolean;
+  archived?: boolean;
+}
+
+/**
+ * Tracks repositories of an installation (re-activating ones that were removed before).
+ * Returns the ids that were newly tracked or re-activated, which need a backfill.
+ */
+export async function trackRepositories(
+  db: Database,
+  installationId: number,
+  list: TrackedRepository[],
+  notificationBatch: string,
+): Promise<number[]> {
+  if (list.length === 0) return [];
+  const rows = await db
+    .insert(repositories)
+    .values(
+      list.map((r) => ({
+        id: r.id,
+        installationId,
+        fullName: r.fullName,
+        private: r.private,
+        archived: r.archived ?? false,
+        notificationBatch,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: repositories.id,
+      set: {
+        installationId: sql`excluded.installation_id`,
+        fullName: sql`excluded.full_name`,
+        private: sql`excluded.private`,
+        active: true,
+        // A repository coming back keeps its data; it joins the new batch only if it never finished a first sync.
+        notificationBatch: sql`CASE WHEN ${repositories.initialSyncFinishedAt} IS NULL OR ${repositories.active} = false THEN excluded.notification_batch ELSE ${repositories.notificationBatch} END`,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning({ id: repositories.id, createdAt: repositories.createdAt, updatedAt: repositories.updatedAt });
+  return rows.map((r) => r.id);
+}
+
+export async function getRepository(db: Database, id: number): Promise<RepositoryRow | undefined> {
+  const [row] = await db.select().from(repositories).where(eq(repositories.id, id));
+  return row;
+}
+
+export async function listInstallationRepositories(db: Database, installationId: number): Promise<RepositoryRow[]> {
+  return db
+    .select()
+    .from(repositories)
+    .where(eq(repositories.installationId, installationId))
+    .orderBy(repositories.fullName);
+}
+
+export async function updateRepository(db: Database, id: number, update: RepositoryUpdate): Promise<void> {
+  await db
+    .update(repositories)
+    .set({ ...update, updatedAt: new Date() })
+    .where(eq(repositories.id, id));
+}
+
+export async function deactivateRepositories(db: Database, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(repositories).set({ active: false, updatedAt: new Date() }).where(inArray(repositories.id, ids));
+}
+
+export async function deactivateInstallationRepositories(db: Database, installationId: number): Promise<number[]> {
+  const rows = await db
+    .update(repositories)
+    .set({ active: false, updatedAt: new Date() })
+    .where(eq(repositories.installationId, installationId))
+    .returning({ id: repositories.id });
+  return rows.map((r) => r.id);
+}
+
+/** A repository together with the state of its installation, which decides whether it may sync. */
+export async function getRepositoryWithInstallation(db: Database, id: number) {
+  const [row] = await db
+    .select({ repository: repositories, installation: installations })
+    .from(repositories)
+    .innerJoin(installations, eq(installations.id, repositories.installationId))
+    .where(eq(repositories.id, id));
+  return row;
+}
+
+/** Active repositories of live installations: the ones the catch-up visits. */
+export async function listSyncableRepositories(db: Database) {
+  return db
+    .select({ repository: repositories, installation: installations })
+    .from(repositories)
+    .innerJoin(installations, eq(installations.id, repositories.installationId))
+    .where(
+      and(
+        eq(repositories.active, true),
+        sql`${installations.deletedAt} IS NULL`,
+        sql`${installations.suspendedAt} IS NULL`,
+      ),
+    );
+}
