@@ -15,5 +15,5 @@ export interface Runtime {
   queue: JobQueue;
   now: () => Date;
   /** Job timings that tests shorten; production uses the defaults in start.ts. */
-  tuning: { lockLifetimeMs: number; busyRetryMs: number };
+  tuning: { lockLifetimeMs: number; busyRetryMs: number; pauseJitterMs: number };
 }

@@ -120,7 +120,7 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     probot,
     now: options.now ?? (() => new Date()),
     // A sync touches its lock after every page; five minutes covers a slow page plus secondary-limit waits.
-    tuning: { lockLifetimeMs: 5 * 60_000, busyRetryMs: 10_000, ...options.tuning },
+    tuning: { lockLifetimeMs: 5 * 60_000, busyRetryMs: 10_000, pauseJitterMs: 30_000, ...options.tuning },
   } as Runtime;
   let queue: JobQueue;
   try {

@@ -18,6 +18,22 @@ export const defaultOctokitOptions: OctokitOptions = {
   secondaryRetries: 3,
 };
 
+interface OctokitInstanceOptions {
+  throttle?: object;
+  baseUrl?: string;
+  auth?: { request?: { defaults: (options: { baseUrl: string }) => unknown } } & Record<string, unknown>;
+}
+
+/**
+ * Probot hands the app auth a `request` without the base URL, so a token created outside a request
+ * (a forced refresh) would go to api.github.com even on GitHub Enterprise Server. Give it the base URL.
+ */
+function withAuthBaseUrl(options: OctokitInstanceOptions) {
+  const { auth, baseUrl } = options;
+  if (!auth || !baseUrl || typeof auth.request?.defaults !== "function") return auth;
+  return { ...auth, request: auth.request.defaults({ baseUrl }) };
+}
+
 /**
  * Probot's Octokit with throttling set deliberately. A primary limit is never slept through inside a
  * worker (the error reaches the job, which pauses until the reset); a secondary limit is waited out
@@ -25,8 +41,9 @@ export const defaultOctokitOptions: OctokitOptions = {
  */
 export function createOctokitClass(options: OctokitOptions = defaultOctokitOptions): typeof ProbotOctokit {
   // The function form runs after Probot's own defaults, so these throttle and retry options win.
-  return ProbotOctokit.defaults((instanceOptions: { throttle?: object }) => ({
+  return ProbotOctokit.defaults((instanceOptions: OctokitInstanceOptions) => ({
     ...instanceOptions,
+    auth: withAuthBaseUrl(instanceOptions),
     retry: { enabled: options.retries > 0, retries: options.retries, retryAfterBaseValue: options.retryAfterBaseMs },
     throttle: {
       ...(instanceOptions.throttle ?? {}),

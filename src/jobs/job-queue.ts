@@ -57,6 +57,11 @@ export async function createJobQueue(options: {
     maxConcurrency: 50,
   });
   agenda.on("error", (error) => log.error({ err: error }, "job queue error"));
+  agenda.on("fail", (error, job) => {
+    if ("attrs" in job) {
+      log.warn({ err: error, job: job.attrs.name, data: job.attrs.data, failCount: job.attrs.failCount }, "job failed");
+    }
+  });
   // Agenda creates its tables on connect; the schema lock keeps two starting instances from racing.
   await withAdvisoryLock(pool, LOCK_KEYS.schema, () => agenda.ready);
   let started = false;

@@ -69,6 +69,7 @@ export async function startTestApp(options: {
     octokit: { retries: 0, secondaryRetries: 0 },
     processEveryMs: 200,
     retryBaseMs: 50,
+    tuning: { pauseJitterMs: 50, busyRetryMs: 200, lockLifetimeMs: 60_000 },
     ...options.start,
   });
   const url = app.url;

@@ -17,6 +17,7 @@ export interface MemberSyncDeps {
   isLastAttempt: (error: unknown) => boolean;
   attempts: number;
   rateLimitFloor: number;
+  pauseJitterMs: number;
 }
 
 export type MemberSyncOutcome =
@@ -116,7 +117,7 @@ async function pause(
   resetAt: Date,
   log: Logger,
 ): Promise<MemberSyncOutcome> {
-  const until = resumeAt(resetAt, deps.now());
+  const until = resumeAt(resetAt, deps.now(), deps.pauseJitterMs);
   await updateInstallation(deps.db, installationId, { memberSyncStatus: "paused", memberSyncPausedUntil: until });
   log.info({ until }, "member sync paused for GitHub's rate limit");
   return { outcome: "paused", until };

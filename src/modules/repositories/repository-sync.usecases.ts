@@ -30,7 +30,13 @@ export interface RepositorySyncDeps {
   touch: () => Promise<void>;
   isLastAttempt: (error: unknown) => boolean;
   attempts: number;
-  settings: { backfillDays: number; overlapMinutes: number; rateLimitFloor: number; installationConcurrency: number };
+  settings: {
+    backfillDays: number;
+    overlapMinutes: number;
+    rateLimitFloor: number;
+    installationConcurrency: number;
+    pauseJitterMs: number;
+  };
 }
 
 export type SyncOutcome =
@@ -300,7 +306,7 @@ async function pause(
   spent: { requests: number; points: number },
   log: Logger,
 ): Promise<SyncOutcome> {
-  const until = resumeAt(resetAt, deps.now());
+  const until = resumeAt(resetAt, deps.now(), deps.settings.pauseJitterMs);
   const budget = github?.meter.budgets.get("graphql");
   await updateRepository(deps.db, repository.id, {
     status: "paused",

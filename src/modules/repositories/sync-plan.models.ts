@@ -109,9 +109,9 @@ export function smallerPageSize(current: number): number | null {
 }
 
 /** Resume a little after the reset, spread out so paused repositories don't all start in the same second. */
-export function resumeAt(resetAt: Date, now: Date, random: () => number = Math.random): Date {
+export function resumeAt(resetAt: Date, now: Date, jitterMs = 30_000, random: () => number = Math.random): Date {
   const base = Math.max(resetAt.getTime(), now.getTime());
-  return new Date(base + 1_000 + Math.floor(random() * 30_000));
+  return new Date(base + Math.min(1_000, jitterMs) + Math.floor(random() * jitterMs));
 }
 
 /** Share of the window covered so far, 0–1, from how far back the run has reached. */

@@ -23,6 +23,7 @@ export function memberSyncTask(runtime: Runtime): JobDefinition<MemberSyncJobDat
           isLastAttempt: context.isLastAttempt,
           attempts: runtime.config.JOB_ATTEMPTS,
           rateLimitFloor: runtime.config.RATE_LIMIT_FLOOR,
+          pauseJitterMs: runtime.tuning.pauseJitterMs,
         },
         data.installationId,
       );

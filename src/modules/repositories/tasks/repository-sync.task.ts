@@ -30,6 +30,7 @@ export function repositorySyncTask(runtime: Runtime): JobDefinition<RepositorySy
             overlapMinutes: config.SYNC_OVERLAP_MINUTES,
             rateLimitFloor: config.RATE_LIMIT_FLOOR,
             installationConcurrency: config.INSTALLATION_SYNC_CONCURRENCY,
+            pauseJitterMs: runtime.tuning.pauseJitterMs,
           },
         },
         data,

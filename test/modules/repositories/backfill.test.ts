@@ -1,0 +1,271 @@
+import nock from "nock";
+import { eq } from "drizzle-orm";
+import { createTestDatabase, type TestDatabase } from "../../support/database.js";
+import { startTestApp, type TestApp } from "../../support/app.js";
+import { installationCreated } from "../../support/webhook-examples.js";
+import { fakeGitHub, fakePullRequest, type FakeGitHub } from "../../support/github-nock.js";
+import { waitFor } from "../../support/wait.js";
+import { pullRequests, repositories, reviews, syncRuns } from "../../../src/db/schema.js";
+import { AGENDA_TABLE } from "../../../src/jobs/job-queue.js";
+
+const INSTALLATION = 6001;
+const REPO = { id: 9101, name: "api" };
+
+describe("backfill", () => {
+  let database: TestDatabase;
+  let app: TestApp;
+  let github: FakeGitHub;
+
+  beforeEach(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect("127.0.0.1");
+    database = await createTestDatabase();
+    github = fakeGitHub({ installationId: INSTALLATION, owner: "octo-org", name: "api" });
+  });
+  afterEach(async () => {
+    await app?.stop();
+    github.done();
+    await database.drop();
+    nock.enableNetConnect();
+  });
+
+  async function start(env: Record<string, string> = {}) {
+    app = await startTestApp({ database, env });
+    // Members are not this file's subject: an answer for the member sync the installation also queues.
+    github.members = [{ databaseId: 1, login: "alice", name: null, role: "ADMIN" }];
+  }
+
+  async function install() {
+    const res = await app.sendWebhook(
+      "installation",
+      installationCreated({ installationId: INSTALLATION, org: "octo-org", repositories: [REPO] }),
+    );
+    expect(res.status).toBe(200);
+  }
+
+  const repositoryRow = async () =>
+    (await database.db.select().from(repositories).where(eq(repositories.id, REPO.id)))[0]!;
+  const prCalls = () => github.calls.filter((c) => c.operation !== "OrganizationMembersPage");
+
+  it("stores every pull request updated in the window with all its reviews, and stops paging at the cutoff", async () => {
+    const now = new Date();
+    // 150 PRs inside 30 days (one with 130 reviews), 60 older ones that must not be fetched beyond the cutoff page.
+    github.pullRequests = [
+      ...Array.from({ length: 150 }, (_, i) =>
+        fakePullRequest({ number: i + 1, now, hoursAgo: 1 + i * 4, reviewCount: i === 10 ? 130 : 2 }),
+      ),
+      ...Array.from({ length: 60 }, (_, i) => fakePullRequest({ number: 1000 + i, now, hoursAgo: 24 * 31 + i * 5 })),
+    ];
+    await start();
+    const before = new Date();
+    await install();
+    const done = await waitFor(
+      async () => {
+        const row = await repositoryRow();
+        return row.status === "complete" ? row : undefined;
+      },
+      { what: "backfill complete" },
+    );
+
+    expect(prCalls().map((c) => [c.operation, c.variables.first ?? null, c.variables.after ?? null])).toEqual([
+      ["PullRequestsPage", 100, null],
+      ["PullRequestReviewsPage", null, "100"],
+      ["PullRequestsPage", 100, "100"],
+    ]);
+    const stored = await database.db.select().from(pullRequests).where(eq(pullRequests.repositoryId, REPO.id));
+    expect(stored.map((p) => p.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+    const reviewed = await database.db.select().from(reviews).where(eq(reviews.pullRequestId, 100_011));
+    expect(reviewed).toHaveLength(130);
+    expect((await database.db.select().from(reviews)).length).toBe(149 * 2 + 130);
+
+    expect(done).toMatchObject({
+      status: "complete",
+      syncKind: "backfill",
+      prsSynced: 150,
+      reviewsSynced: 149 * 2 + 130,
+      pagesFetched: 2,
+      cursor: null,
+      lastError: null,
+      apiPoints: 3,
+      lastRunPoints: 3,
+    });
+    expect(done.lastSyncedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    expect(done.lastSyncedAt).toEqual(done.syncStartedAt);
+    expect(done.historySince).toEqual(done.windowStart);
+    expect(done.windowEnd!.getTime() - done.windowStart!.getTime()).toBe(30 * 86_400_000);
+    expect(done.initialSyncFinishedAt).toBeInstanceOf(Date);
+    const runs = await database.db.select().from(syncRuns).where(eq(syncRuns.repositoryId, REPO.id));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({
+      kind: "backfill",
+      outcome: "complete",
+      prsWritten: 150,
+      reviewsWritten: 428,
+      graphqlPoints: 3,
+    });
+    expect(runs[0]!.apiRequests).toBeGreaterThanOrEqual(3);
+  });
+
+  it("maps pull requests from GraphQL like webhooks do: bots get REST's [bot] login, deleted authors none", async () => {
+    const now = new Date();
+    const bot = fakePullRequest({ number: 1, now, hoursAgo: 1 });
+    bot.author = { __typename: "Bot", login: "dependabot", databaseId: 49699333 };
+    const ghost = fakePullRequest({ number: 2, now, hoursAgo: 2 });
+    ghost.author = null;
+    const merged = {
+      ...fakePullRequest({ number: 3, now, hoursAgo: 3 }),
+      state: "MERGED" as const,
+      merged: true,
+      mergedAt: now.toISOString(),
+      closedAt: now.toISOString(),
+    };
+    github.pullRequests = [bot, ghost, merged];
+    await start();
+    await install();
+    await waitFor(async () => (await repositoryRow()).status === "complete");
+    const rows = await database.db.select().from(pullRequests).orderBy(pullRequests.number);
+    expect(rows.map((r) => [r.number, r.authorLogin, r.authorId, r.authorType, r.state, r.merged])).toEqual([
+      [1, "dependabot[bot]", 49699333, "Bot", "open", false],
+      [2, null, null, null, "open", false],
+      [3, "alice", 1, "User", "closed", true],
+    ]);
+  });
+
+  it("pauses with the reset time when fewer than RATE_LIMIT_FLOOR points remain and resumes from its cursor at the reset", async () => {
+    const now = new Date();
+    github.pullRequests = Array.from({ length: 250 }, (_, i) =>
+      fakePullRequest({ number: i + 1, now, hoursAgo: 1 + i }),
+    );
+    github.rateLimit = { remaining: 100, resetAt: new Date(Date.now() + 2_000), limit: 5_000 };
+    await start();
+    await install();
+    const paused = await waitFor(
+      async () => {
+        const row = await repositoryRow();
+        return row.status === "paused" ? row : undefined;
+      },
+      { what: "pause" },
+    );
+    expect(paused.prsSynced).toBe(100);
+    expect(paused.pausedUntil!.getTime()).toBeGreaterThanOrEqual(github.rateLimit.resetAt.getTime());
+    expect(JSON.parse(paused.cursor!)).toEqual({ after: "100" });
+    const { rows } = await database.pool.query(
+      `SELECT next_run_at FROM ${AGENDA_TABLE} WHERE name = 'repository.sync'`,
+    );
+    expect(rows[0].next_run_at).toEqual(paused.pausedUntil);
+
+    github.rateLimit = { remaining: 5_000, resetAt: new Date(Date.now() + 3_600_000), limit: 5_000 };
+    const done = await waitFor(
+      async () => {
+        const row = await repositoryRow();
+        return row.status === "complete" ? row : undefined;
+      },
+      { what: "resume and complete" },
+    );
+    expect(
+      prCalls()
+        .filter((c) => c.operation === "PullRequestsPage")
+        .map((c) => c.variables.after ?? null),
+    ).toEqual([null, "100", "200"]);
+    expect(done).toMatchObject({ prsSynced: 250, pagesFetched: 3 });
+    expect(done.lastSyncedAt).toEqual(paused.syncStartedAt);
+  });
+
+  it("treats GraphQL's RATE_LIMITED answer (HTTP 200) as a pause, not a failure", async () => {
+    const now = new Date();
+    github.pullRequests = [fakePullRequest({ number: 1, now, hoursAgo: 1 })];
+    const reset = Math.floor(Date.now() / 1000) + 2;
+    github.failNext = [
+      {
+        status: 200,
+        body: { errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded for installation ID 6001." }] },
+        headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
+      },
+    ];
+    await start();
+    await install();
+    const paused = await waitFor(async () => {
+      const row = await repositoryRow();
+      return row.status === "paused" ? row : undefined;
+    });
+    expect(paused.rateLimitResetAt).toEqual(new Date(reset * 1000));
+    await waitFor(async () => (await repositoryRow()).status === "complete", { what: "complete after reset" });
+    expect(await database.db.select().from(pullRequests)).toHaveLength(1);
+  });
+
+  it("shrinks the page when GitHub times out on a large one and carries on", async () => {
+    const now = new Date();
+    github.pullRequests = Array.from({ length: 30 }, (_, i) =>
+      fakePullRequest({ number: i + 1, now, hoursAgo: 1 + i }),
+    );
+    github.failNext = [{ status: 502, body: { message: "Server Error" } }];
+    await start();
+    await install();
+    const done = await waitFor(async () => {
+      const row = await repositoryRow();
+      return row.status === "complete" ? row : undefined;
+    });
+    expect(prCalls().map((c) => c.variables.first)).toEqual([100, 50]);
+    expect(done).toMatchObject({ prsSynced: 30, pageSize: 50 });
+  });
+
+  it("fails permanently without retrying when GitHub says the repository does not exist", async () => {
+    github = (github.done(), fakeGitHub({ installationId: INSTALLATION, owner: "someone", name: "else" }));
+    await start();
+    await install();
+    const failed = await waitFor(async () => {
+      const row = await repositoryRow();
+      return row.status === "error" ? row : undefined;
+    });
+    expect(failed.lastErrorCode).toBe("REPOSITORY_NOT_FOUND");
+    expect(failed.lastError).toContain("does not exist");
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(prCalls()).toHaveLength(1);
+    const runs = await database.db.select().from(syncRuns).where(eq(syncRuns.repositoryId, REPO.id));
+    expect(runs.map((r) => r.outcome)).toEqual(["error"]);
+  });
+
+  it("retries transient GitHub failures with backoff and completes", async () => {
+    const now = new Date();
+    github.pullRequests = [fakePullRequest({ number: 1, now, hoursAgo: 1 })];
+    // 503 is not a page-size problem: the job fails, Agenda retries it with backoff.
+    github.failNext = [
+      { status: 503, body: { message: "Service Unavailable" } },
+      { status: 503, body: { message: "Service Unavailable" } },
+    ];
+    await start();
+    await install();
+    const done = await waitFor(async () => {
+      const row = await repositoryRow();
+      return row.status === "complete" ? row : undefined;
+    });
+    expect(prCalls()).toHaveLength(3);
+    expect(done.lastError).toBeNull();
+  });
+
+  it("gives up after JOB_ATTEMPTS transient failures with a message a person understands", async () => {
+    github.failNext = Array.from({ length: 10 }, () => ({ status: 503, body: { message: "Service Unavailable" } }));
+    await start({ JOB_ATTEMPTS: "3" });
+    await install();
+    const failed = await waitFor(async () => {
+      const row = await repositoryRow();
+      return row.status === "error" ? row : undefined;
+    });
+    expect(failed.lastErrorCode).toBe("GITHUB_UNAVAILABLE");
+    expect(failed.lastError).toContain("Gave up after 3 tries; the next scheduled catch-up tries again.");
+    expect(prCalls()).toHaveLength(3);
+  });
+
+  it("gets a fresh installation token when GitHub rejects the current one mid-run", async () => {
+    const now = new Date();
+    github.pullRequests = [fakePullRequest({ number: 1, now, hoursAgo: 1 })];
+    // Octokit retries a 401 on a token younger than 5 s (replication lag); past that the sync asks for a new token.
+    github.failNext = Array.from({ length: 4 }, () => ({ status: 401, body: { message: "Bad credentials" } }));
+    await start();
+    await install();
+    await waitFor(async () => (await repositoryRow()).status === "complete");
+    expect(github.tokenRequests).toBe(2);
+    expect((await repositoryRow()).lastError).toBeNull();
+    expect(app.logs.some((l) => l.includes('"msg":"job failed"'))).toBe(false);
+  });
+});
