@@ -68,9 +68,9 @@ export function registerAuthRoutes(router: AppRouter, ctx: StatusPageContext): v
     }
   });
 
-  router.on("GET", `${STATUS_PATH}/auth/github`, ({ req, res }) => {
+  // Only the steps that check a secret or call GitHub count against the sign-in limit.
+  router.on("GET", `${STATUS_PATH}/auth/github`, ({ res }) => {
     try {
-      ctx.limit("signIn", req);
       if (!githubEnabled) throw signInUnavailable("Sign in with GitHub");
       const pre = { nonce: randomToken(), expiresAt: ctx.runtime.now().getTime() + PRE_SESSION_TTL_MS };
       redirect(res, authorizeUrl(config, callbackUrl, csrfToken(signer, `state:${pre.nonce}`)), {
