@@ -52,6 +52,7 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, op
   };
   asset(join(projectRoot, "node_modules/htmx.org/dist/htmx.min.js"), "text/javascript; charset=utf-8");
   asset(join(projectRoot, "views/assets/status.css"), "text/css; charset=utf-8");
+  asset(join(projectRoot, "views/assets/favicon.svg"), "image/svg+xml");
 
   registerAuthRoutes(router, ctx);
   registerApiRoutes(router, ctx);
