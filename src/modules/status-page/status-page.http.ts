@@ -71,8 +71,3 @@ export function redirect(res: ServerResponse, location: string, headers: Record<
   res.writeHead(303, { ...securityHeaders(), location, "content-length": 0, ...headers });
   res.end();
 }
-
-/** Whether the client wants JSON (the API, or a script) rather than a page. */
-export function wantsJson(req: IncomingMessage): boolean {
-  return (req.url ?? "").startsWith("/api/");
-}
