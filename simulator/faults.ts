@@ -10,7 +10,7 @@ export interface Faults {
   /** The next N API requests hit a secondary rate limit (403 with retry-after). */
   secondaryLimitNext: number;
   retryAfterSeconds: number;
-  /** GraphQL queries with a connection asking for more than this many nodes time out with a 502. */
+  /** GraphQL queries whose outermost connection asks for more than this many nodes time out with a 502. */
   graphqlMaxFirst: number;
   /** The next request made with an installation token finds it expired. */
   expireTokenOnNextUse: boolean;

@@ -26,7 +26,7 @@ export interface QueryCost {
   nodes: number;
   /** requests / 100, rounded, at least 1: the points charged. */
   cost: number;
-  /** The largest `first`/`last` any connection asks for. */
+  /** The largest `first`/`last` of a connection that is not nested in another (the page size callers shrink). */
   largestPage: number;
   errors: GitHubGraphqlError[];
 }
@@ -109,7 +109,7 @@ export function analyzeQuery(
         });
         continue;
       }
-      result.largestPage = Math.max(result.largestPage, size);
+      if (multiplier === 1) result.largestPage = Math.max(result.largestPage, size);
       result.requests += multiplier;
       result.nodes += multiplier * size;
       if (result.nodes > MAX_NODES && !result.errors.some((e) => e.type === "MAX_NODE_LIMIT_EXCEEDED")) {
