@@ -11,7 +11,6 @@ import {
   insertInstallation,
   insertRepository,
   statusEnv,
-  useQueueWithSyncJobs,
 } from "../modules/status-page/status-page.support.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -51,7 +50,6 @@ describeWithBrowser("status page in a browser", () => {
       lastError: "GitHub answered 404: the repository was renamed or deleted.",
     });
     app = await startTestApp({ database, env: statusEnv, start: { runJobs: false } });
-    await useQueueWithSyncJobs(app.runtime);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -69,7 +67,6 @@ describeWithBrowser("status page in a browser", () => {
 
   afterAll(async () => {
     await browser?.close();
-    await app?.runtime.queue.agenda.stop().catch(() => {});
     await app?.stop();
     await database?.drop();
   });

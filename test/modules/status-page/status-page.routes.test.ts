@@ -11,7 +11,6 @@ import {
   insertInstallation,
   insertRepository,
   statusEnv,
-  useQueueWithSyncJobs,
 } from "./status-page.support.js";
 
 const A = 101; // alice's installation
@@ -44,11 +43,9 @@ describe("status page", () => {
       url: "https://github.test/alice-org/api/pull/1",
     });
     app = await startTestApp({ database, env: statusEnv, start: { runJobs: false } });
-    await useQueueWithSyncJobs(app.runtime);
   });
 
   afterAll(async () => {
-    await app.runtime.queue.agenda.stop().catch(() => {});
     await app.stop();
     await database.drop();
   });

@@ -1,9 +1,6 @@
 import nock from "nock";
 import { installations } from "../../../src/modules/installations/installations.table.js";
 import { repositories } from "../../../src/modules/repositories/repositories.table.js";
-import { JOBS } from "../../../src/jobs/job-names.js";
-import { createJobQueue } from "../../../src/jobs/job-queue.js";
-import type { Runtime } from "../../../src/runtime.js";
 import type { TestDatabase } from "../../support/database.js";
 
 export const ADMIN_TOKEN = "operator-token-0123456789abcdef";
@@ -38,23 +35,6 @@ export async function insertRepository(
   extra: Partial<typeof repositories.$inferInsert> = {},
 ) {
   await database.db.insert(repositories).values({ id, installationId, fullName, ...extra });
-}
-
-/**
- * The sync jobs themselves belong to the repositories and members modules; these definitions only give
- * the queue the two job names so enqueueing (and its one-job-per-key rule) runs for real. Nothing runs them.
- */
-export async function useQueueWithSyncJobs(runtime: Runtime): Promise<void> {
-  const noop = async () => {};
-  const base = { concurrency: 1, attempts: 1, lockLifetimeMs: 60_000, handler: noop };
-  runtime.queue = await createJobQueue({
-    pool: runtime.pool,
-    log: runtime.log,
-    definitions: [
-      { ...base, name: JOBS.repositorySync, uniqueBy: "repositoryId" },
-      { ...base, name: JOBS.memberSync, uniqueBy: "installationId" },
-    ],
-  });
 }
 
 /** A cookie jar of one browser: keeps what the server sets and sends it back. */
