@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import { registerHealthRoutes } from "./http/health.routes.js";
 import type { AppRouter } from "./http/router.js";
+import { registerStatusPageRoutes } from "./modules/status-page/status-page.routes.js";
 import type { Runtime } from "./runtime.js";
 import { registerWebhooks } from "./webhooks.js";
 
@@ -9,6 +10,7 @@ export function createApp(runtime: Runtime, router: AppRouter) {
   return (app: Probot, { addHandler }: { addHandler: (handler: AppRouter["handler"]) => void }) => {
     registerWebhooks(app, runtime);
     registerHealthRoutes(router, runtime);
+    registerStatusPageRoutes(router, runtime);
     addHandler(router.handler);
   };
 }

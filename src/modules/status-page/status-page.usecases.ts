@@ -1,0 +1,138 @@
+import { z } from "zod";
+import type { Database } from "../../db/client.js";
+import type { EnqueueResult, JobQueue } from "../../jobs/job-queue.js";
+import { updateInstallation } from "../installations/installations.repository.js";
+import { requestMemberSync } from "../members/member-sync-requests.usecases.js";
+import { installationDeleted, installationSuspended } from "../repositories/repositories.errors.js";
+import { requestInstallationSync, requestRepositorySync } from "../repositories/sync-requests.usecases.js";
+import { badRequest, invalidEmails, notApplicable, notFound } from "./status-page.errors.js";
+import {
+  findRepositoryInstallationId,
+  listInstallationSummaries,
+  listRepositoryDetails,
+} from "./status-page.repository.js";
+import { installationView, needsPolling, repositoryView } from "./status-page.view-models.js";
+
+/** Who is asking: an operator sees every installation, a user only those GitHub listed for them. */
+export type Viewer = { kind: "operator" } | { kind: "user"; installationIds: number[] };
+
+const visibleIds = (viewer: Viewer) => (viewer.kind === "operator" ? "all" : viewer.installationIds);
+
+/** The installations the viewer may see, with their counts. */
+export async function listVisibleInstallations(options: { db: Database; viewer: Viewer; now: Date }) {
+  const rows = await listInstallationSummaries(options.db, visibleIds(options.viewer));
+  return rows.map((row) => installationView(row, options.now));
+}
+
+/** One installation with its repositories; a 404 when it does not exist or the viewer may not see it. */
+export async function getInstallationStatus(options: {
+  db: Database;
+  viewer: Viewer;
+  installationId: number;
+  now: Date;
+}) {
+  const { viewer, installationId, now } = options;
+  if (viewer.kind === "user" && !viewer.installationIds.includes(installationId)) throw notFound("installation");
+  const [row] = await listInstallationSummaries(options.db, [installationId]);
+  if (!row) throw notFound("installation");
+  const installation = installationView(row, now);
+  const details = await listRepositoryDetails(options.db, { installationId });
+  const repositories = details.map((d) => repositoryView(d, installation.live, now));
+  return { installation, repositories, polling: needsPolling(installation, repositories) };
+}
+
+/** Resolves a repository's installation after checking the viewer may see it (404 otherwise). */
+async function visibleRepositoryInstallation(db: Database, viewer: Viewer, repositoryId: number): Promise<number> {
+  const installationId = await findRepositoryInstallationId(db, repositoryId);
+  if (installationId === undefined) throw notFound("repository");
+  if (viewer.kind === "user" && !viewer.installationIds.includes(installationId)) throw notFound("repository");
+  return installationId;
+}
+
+export async function getRepositoryStatus(options: { db: Database; viewer: Viewer; repositoryId: number; now: Date }) {
+  const installationId = await visibleRepositoryInstallation(options.db, options.viewer, options.repositoryId);
+  const status = await getInstallationStatus({ ...options, installationId });
+  const repository = status.repositories.find((r) => r.id === options.repositoryId);
+  if (!repository) throw notFound("repository");
+  return { installation: status.installation, repository };
+}
+
+export type RepositoryAction = "sync" | "backfill" | "extend";
+
+export const repositoryActionSchema = z.object({
+  action: z.enum(["sync", "backfill", "extend"]),
+  days: z.coerce.number().int().min(1).max(365).optional(),
+});
+
+/** Sync now (catch-up), Re-run backfill (from the newest PR) or Extend history to `days`. */
+export async function runRepositoryAction(options: {
+  db: Database;
+  queue: JobQueue;
+  viewer: Viewer;
+  repositoryId: number;
+  action: RepositoryAction;
+  days?: number;
+}): Promise<{ installationId: number; job: EnqueueResult }> {
+  const { db, queue, repositoryId } = options;
+  const installationId = await visibleRepositoryInstallation(db, options.viewer, repositoryId);
+  if (options.action === "extend" && options.days === undefined) throw badRequest("Say how many days to extend to.");
+  const job =
+    options.action === "sync"
+      ? await requestRepositorySync({ db, queue, repositoryId, kind: "catch-up" })
+      : options.action === "backfill"
+        ? await requestRepositorySync({ db, queue, repositoryId, kind: "backfill", restart: true })
+        : await requestRepositorySync({ db, queue, repositoryId, kind: "backfill", days: options.days! });
+  return { installationId, job };
+}
+
+/** Sync all: a catch-up (or first backfill) for every active repository of the installation. */
+export async function runInstallationSync(options: {
+  db: Database;
+  queue: JobQueue;
+  viewer: Viewer;
+  installationId: number;
+  now: Date;
+}) {
+  await getInstallationStatus(options);
+  return requestInstallationSync(options);
+}
+
+export async function runMemberSync(options: {
+  db: Database;
+  queue: JobQueue;
+  viewer: Viewer;
+  installationId: number;
+  now: Date;
+}): Promise<EnqueueResult> {
+  const { installation } = await getInstallationStatus(options);
+  const result = await requestMemberSync(options);
+  if (result.outcome === "queued") return result.job;
+  if (result.outcome === "not_applicable") throw notApplicable();
+  throw installation.deleted ? installationDeleted(installation.account) : installationSuspended(installation.account);
+}
+
+const emailSchema = z.email();
+
+/** Parses a comma-, space- or newline-separated list of addresses; every one must be valid. */
+export function parseEmailList(raw: unknown): string[] {
+  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === "string" ? raw.split(/[\s,;]+/) : null;
+  if (list === null) throw badRequest("Give the recipients as a list of email addresses.");
+  const emails = [...new Set(list.map((e) => e.trim()).filter(Boolean))];
+  if (emails.length > 50) throw badRequest("At most 50 recipients per installation.");
+  const bad = emails.filter((e) => !emailSchema.safeParse(e).success);
+  if (bad.length > 0) throw invalidEmails(bad);
+  return emails;
+}
+
+export async function updateRecipients(options: {
+  db: Database;
+  viewer: Viewer;
+  installationId: number;
+  emails: unknown;
+  now: Date;
+}): Promise<string[]> {
+  await getInstallationStatus(options);
+  const emails = parseEmailList(options.emails);
+  await updateInstallation(options.db, options.installationId, { notifyEmails: emails });
+  return emails;
+}

@@ -1,0 +1,99 @@
+import type { InstallationSummaryRow, RepositoryDetailRow } from "./status-page.repository.js";
+import {
+  coveredShare,
+  estimateRemainingMs,
+  formatDuration,
+  formatHours,
+  formatRelative,
+  formatUtc,
+  installationBadge,
+  isActive,
+  isStalled,
+  repositoryBadge,
+} from "./status-page.models.js";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** One repository as the page and the JSON API show it. */
+export function repositoryView(row: RepositoryDetailRow, installationLive: boolean, now: Date) {
+  const r = row.repository;
+  const share = coveredShare(r);
+  const eta = estimateRemainingMs(r, now);
+  return {
+    id: r.id,
+    installationId: r.installationId,
+    fullName: r.fullName,
+    active: r.active,
+    status: r.status,
+    syncKind: r.syncKind,
+    badge: repositoryBadge(r, now),
+    prsSynced: r.prsSynced,
+    pullRequests: row.pullRequests,
+    coveredPercent: share === null ? null : Math.floor(share * 100),
+    etaMs: eta,
+    etaLabel: eta === null ? null : `about ${formatDuration(eta)} left`,
+    stalled: isStalled(r, now),
+    pausedUntil: iso(r.pausedUntil),
+    lastError: r.lastError,
+    lastSyncedAt: iso(r.lastSyncedAt),
+    lastSyncedRelative: r.lastSyncedAt ? formatRelative(r.lastSyncedAt, now) : null,
+    lastSyncedUtc: r.lastSyncedAt ? formatUtc(r.lastSyncedAt) : null,
+    lastRunPoints: r.lastRunPoints,
+    insights: {
+      medianCycleHours: row.medianCycleHours,
+      medianFirstReviewHours: row.medianFirstReviewHours,
+      medianCycle: formatHours(row.medianCycleHours),
+      medianFirstReview: formatHours(row.medianFirstReviewHours),
+    },
+    canAct: installationLive && r.active,
+  };
+}
+
+export type RepositoryView = ReturnType<typeof repositoryView>;
+
+const memberStates: Record<string, string> = {
+  pending: "Pending",
+  syncing: "Syncing",
+  paused: "Paused",
+  complete: "Complete",
+  error: "Error",
+  not_applicable: "Not applicable (personal account)",
+};
+
+/** One installation's heading data: account, counts, member sync, recipients and whether it can sync. */
+export function installationView(row: InstallationSummaryRow, now: Date) {
+  const i = row.installation;
+  const live = !i.deletedAt && !i.suspendedAt;
+  return {
+    id: i.id,
+    account: i.accountLogin,
+    accountType: i.accountType,
+    badge: installationBadge(i, now),
+    live,
+    suspended: i.suspendedAt !== null && !i.deletedAt,
+    deleted: i.deletedAt !== null,
+    repositories: row.repositories,
+    synced: row.synced,
+    busy: row.active,
+    memberSync: {
+      status: i.memberSyncStatus,
+      label: memberStates[i.memberSyncStatus] ?? i.memberSyncStatus,
+      count: i.memberCount,
+      error: i.memberSyncError,
+      completedAt: iso(i.memberSyncCompletedAt),
+      completedUtc: i.memberSyncCompletedAt ? formatUtc(i.memberSyncCompletedAt) : null,
+      applicable: i.accountType === "Organization",
+    },
+    notifyEmails: i.notifyEmails,
+  };
+}
+
+export type InstallationView = ReturnType<typeof installationView>;
+
+/** Whether anything on the installation page is still moving, so the page keeps polling. */
+export function needsPolling(installation: InstallationView, repositories: RepositoryView[]): boolean {
+  return (
+    installation.live &&
+    (repositories.some((r) => r.active && isActive(r.status)) || isActive(installation.memberSync.status))
+  );
+}
