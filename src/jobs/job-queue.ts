@@ -49,12 +49,18 @@ export async function createJobQueue(options: {
   backend.notificationChannel?.on("error", (error: unknown) =>
     log.warn({ err: error }, "job notifications interrupted"),
   );
-  const agenda = new Agenda({
-    backend,
-    ...(options.name ? { name: options.name } : {}),
-    processEvery: options.processEveryMs ?? 5_000,
-    removeOnComplete: true,
-    maxConcurrency: 50,
+  // Agenda creates its tables as soon as it is constructed; the schema lock keeps two starting
+  // instances from racing on CREATE TABLE.
+  const agenda = await withAdvisoryLock(pool, LOCK_KEYS.schema, async () => {
+    const created = new Agenda({
+      backend,
+      ...(options.name ? { name: options.name } : {}),
+      processEvery: options.processEveryMs ?? 5_000,
+      removeOnComplete: true,
+      maxConcurrency: 50,
+    });
+    await created.ready;
+    return created;
   });
   agenda.on("error", (error) => log.error({ err: error }, "job queue error"));
   agenda.on("fail", (error, job) => {
@@ -62,8 +68,6 @@ export async function createJobQueue(options: {
       log.warn({ err: error, job: job.attrs.name, data: job.attrs.data, failCount: job.attrs.failCount }, "job failed");
     }
   });
-  // Agenda creates its tables on connect; the schema lock keeps two starting instances from racing.
-  await withAdvisoryLock(pool, LOCK_KEYS.schema, () => agenda.ready);
   let started = false;
 
   for (const definition of definitions) {
