@@ -1,8 +1,8 @@
+import { computeInsightsTask } from "../modules/insights/tasks/compute-insights.task.js";
 import type { Runtime } from "../runtime.js";
 import type { AnyJobDefinition } from "./job-definition.js";
 
 /** The one list of every background job pr-sync runs. */
 export function jobDefinitions(runtime: Runtime): AnyJobDefinition[] {
-  void runtime;
-  return [];
+  return [computeInsightsTask(runtime)];
 }
