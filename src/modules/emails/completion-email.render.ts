@@ -86,7 +86,8 @@ function viewModel(input: CompletionEmailInput) {
       slowestMerge: r.slowestMerge && {
         number: r.slowestMerge.number,
         title: r.slowestMerge.title,
-        url: r.slowestMerge.url,
+        // Only web links become links; anything else from the API is shown as text.
+        url: /^https?:\/\//i.test(r.slowestMerge.url) ? r.slowestMerge.url : null,
         took: formatHours(r.slowestMerge.cycleHours),
       },
     })),
@@ -94,7 +95,7 @@ function viewModel(input: CompletionEmailInput) {
       opened: count(input.headline.opened),
       merged: count(input.headline.merged),
       closedUnmerged: count(input.headline.closedUnmerged),
-      reviews: count(input.headline.reviews),
+      reviews: plural(input.headline.reviews, "review", "reviews"),
       medianCycle: formatHours(input.headline.medianCycleHours),
       medianFirstReview: formatHours(input.headline.medianFirstReviewHours),
     },
