@@ -43,7 +43,7 @@ const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 
 export function formatHours(hours: number | null): string {
   if (hours === null) return "—";
   if (hours < 1) return plural(Math.round(hours * 60), "minute", "minutes");
-  if (hours < 48) return `${Number(hours.toFixed(1))} hours`;
+  if (hours < 48) return Number(hours.toFixed(1)) === 1 ? "1 hour" : `${Number(hours.toFixed(1))} hours`;
   return `${Number((hours / 24).toFixed(1))} days`;
 }
 
@@ -53,7 +53,7 @@ export function formatHours(hours: number | null): string {
  */
 export function plainText(value: string): string {
   return value
-    .replace(/<[^>]*>/g, "")
+    .replace(/<\/?[a-z][^<>]*>/gi, "")
     .replace(/[<>]/g, "")
     .replace(/\s+/g, " ")
     .trim();

@@ -4,7 +4,11 @@ import { repositories } from "../../../src/db/schema.js";
 import {
   completionMessageId,
   notifyIfInitialSyncComplete,
+  sendCompletionEmail,
 } from "../../../src/modules/emails/completion-email.usecases.js";
+import { loadCompletionTemplates } from "../../../src/modules/emails/completion-email.templates.js";
+import { createSmtpDriver } from "../../../src/modules/emails/drivers/smtp.driver.js";
+import { emailNotifications } from "../../../src/db/schema.js";
 import { startTestApp, type TestApp } from "../../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../../support/database.js";
 import {
@@ -206,5 +210,43 @@ describe("the completion email over SMTP", () => {
     );
     const [repository] = await db.select().from(repositories).where(eq(repositories.id, 201));
     expect(repository).toMatchObject({ status: "complete", lastError: null });
+  });
+
+  it("sends once when two workers handle the same batch at the same moment", async () => {
+    const { db } = database;
+    await seedInstallation(
+      db,
+      {
+        id: 50,
+        login: "hooli",
+        notifyEmails: ["x@hooli.test"],
+        repositories: [{ id: 501, fullName: "hooli/nucleus" }],
+      },
+      "installation:50:a",
+    );
+    await finishFirstSync(db, 501);
+    await db.insert(emailNotifications).values({ installationId: 50, batchKey: "installation:50:a" });
+    const before = smtp.received.length;
+    const send = async () =>
+      sendCompletionEmail({
+        db,
+        driver: createSmtpDriver({ url: smtp.url }),
+        templates: await loadCompletionTemplates(),
+        installationId: 50,
+        batchKey: "installation:50:a",
+        mailFrom: "pr-sync@example.com",
+        notifyEmails: [],
+        publicUrl: PUBLIC_URL,
+        windowDays: 30,
+        now: new Date(),
+        isLastAttempt: () => false,
+        log: app.runtime.log,
+      });
+
+    const outcomes = await Promise.all([send(), send()]);
+
+    expect(outcomes.sort()).toEqual(["already_sent", "sent"]);
+    expect(smtp.received.length - before).toBe(1);
+    expect(await notificationRow(db, "installation:50:a")).toMatchObject({ status: "sent" });
   });
 });
