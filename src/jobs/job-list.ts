@@ -1,3 +1,5 @@
+import { sendCompletionEmailTask } from "../modules/emails/tasks/send-completion-email.task.js";
+import { computeInsightsTask } from "../modules/insights/tasks/compute-insights.task.js";
 import { catchUpAllTask } from "../modules/repositories/tasks/catch-up-all.task.js";
 import { repositorySyncTask } from "../modules/repositories/tasks/repository-sync.task.js";
 import { memberSyncTask } from "../modules/members/tasks/member-sync.task.js";
@@ -8,7 +10,14 @@ import { JOBS } from "./job-names.js";
 
 /** The one list of every background job pr-sync runs. */
 export function jobDefinitions(runtime: Runtime): AnyJobDefinition[] {
-  return [repositorySyncTask(runtime), catchUpAllTask(runtime), memberSyncTask(runtime), retentionPurgeTask(runtime)];
+  return [
+    repositorySyncTask(runtime),
+    catchUpAllTask(runtime),
+    memberSyncTask(runtime),
+    retentionPurgeTask(runtime),
+    computeInsightsTask(runtime),
+    sendCompletionEmailTask(runtime),
+  ];
 }
 
 /** Recurring jobs, in UTC. Agenda keeps one row per name, so every instance may call this. */
