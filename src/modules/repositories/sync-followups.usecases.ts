@@ -1,14 +1,22 @@
-import type { RepositorySyncJobData } from "../../jobs/job-names.js";
+import { JOBS, type InsightsJobData, type RepositorySyncJobData } from "../../jobs/job-names.js";
 import type { Runtime } from "../../runtime.js";
+import { notifyIfInitialSyncComplete } from "../emails/completion-email.usecases.js";
 import type { SyncOutcome } from "./repository-sync.usecases.js";
 
-/** What follows a finished sync: insights for the repository, and the completion email once its batch is done. */
+/**
+ * What follows a finished sync: fresh insights after a completed one, and, once a repository's first
+ * sync has ended either way, the completion email if that was the last one of its batch.
+ */
 export async function afterRepositorySync(
-  runtime: Runtime,
+  runtime: Pick<Runtime, "db" | "queue">,
   job: RepositorySyncJobData,
   outcome: Extract<SyncOutcome, { outcome: "complete" | "failed" }>,
 ): Promise<void> {
-  void runtime;
-  void job;
-  void outcome;
+  if (outcome.outcome === "complete") {
+    const data: InsightsJobData = { repositoryId: job.repositoryId };
+    await runtime.queue.enqueue(JOBS.insights, data);
+  }
+  if (outcome.firstSyncFinished) {
+    await notifyIfInitialSyncComplete({ db: runtime.db, queue: runtime.queue, installationId: job.installationId });
+  }
 }

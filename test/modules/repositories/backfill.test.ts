@@ -5,7 +5,10 @@ import { startTestApp, type TestApp } from "../../support/app.js";
 import { installationCreated } from "../../support/webhook-examples.js";
 import { fakeGitHub, fakePullRequest, type FakeGitHub } from "../../support/github-nock.js";
 import { waitFor } from "../../support/wait.js";
-import { pullRequests, repositories, reviews, syncRuns } from "../../../src/db/schema.js";
+import { emailNotifications, insights, pullRequests, repositories, reviews, syncRuns } from "../../../src/db/schema.js";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AGENDA_TABLE } from "../../../src/jobs/job-queue.js";
 
 const INSTALLATION = 6001;
@@ -267,5 +270,34 @@ describe("backfill", () => {
     expect(github.tokenRequests).toBe(2);
     expect((await repositoryRow()).lastError).toBeNull();
     expect(app.logs.some((l) => l.includes('"msg":"job failed"'))).toBe(false);
+  });
+
+  it("computes insights and sends the completion email once the installation's first sync has finished", async () => {
+    const now = new Date();
+    github.pullRequests = Array.from({ length: 5 }, (_, i) => fakePullRequest({ number: i + 1, now, hoursAgo: 1 + i }));
+    const dataDir = mkdtempSync(join(tmpdir(), "pr-sync-outbox-"));
+    await start({ DATA_DIR: dataDir, NOTIFY_EMAILS: "eng-leads@example.com" });
+    await install();
+    const [sent] = await waitFor(
+      async () => {
+        const rows = await database.db.select().from(emailNotifications);
+        return rows[0]?.status === "sent" ? rows : undefined;
+      },
+      { what: "completion email" },
+    );
+    expect(sent).toMatchObject({ installationId: INSTALLATION, recipients: ["eng-leads@example.com"] });
+    const files = readdirSync(join(dataDir, "outbox"));
+    expect(files).toHaveLength(1);
+    const eml = readFileSync(join(dataDir, "outbox", files[0]!), "utf8");
+    expect(eml).toContain("To: eng-leads@example.com");
+    expect(eml).toMatch(/Subject: .*octo-org/);
+    const [row] = await waitFor(
+      async () => {
+        const rows = await database.db.select().from(insights).where(eq(insights.repositoryId, REPO.id));
+        return rows.length ? rows : undefined;
+      },
+      { what: "insights" },
+    );
+    expect(row).toMatchObject({ opened: 5, merged: 0, reviews: 5 });
   });
 });
