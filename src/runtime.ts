@@ -14,4 +14,6 @@ export interface Runtime {
   probot: Probot;
   queue: JobQueue;
   now: () => Date;
+  /** Job timings that tests shorten; production uses the defaults in start.ts. */
+  tuning: { lockLifetimeMs: number; busyRetryMs: number };
 }

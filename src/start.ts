@@ -13,7 +13,7 @@ import { createPool } from "./db/pool.js";
 import { createOctokitClass, defaultOctokitOptions, type OctokitOptions } from "./github/octokit.js";
 import { createRouter } from "./http/router.js";
 import { createWebhookGuard } from "./http/webhook-guard.js";
-import { jobDefinitions } from "./jobs/job-list.js";
+import { jobDefinitions, scheduleRecurringJobs } from "./jobs/job-list.js";
 import { createJobQueue, type JobQueue } from "./jobs/job-queue.js";
 import { dataPath } from "./paths.js";
 import type { Runtime } from "./runtime.js";
@@ -31,6 +31,7 @@ export interface StartOptions {
   processEveryMs?: number;
   retryBaseMs?: number;
   now?: () => Date;
+  tuning?: Partial<Runtime["tuning"]>;
   /** Whether this process also runs jobs (default true). */
   runJobs?: boolean;
 }
@@ -118,6 +119,8 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     log,
     probot,
     now: options.now ?? (() => new Date()),
+    // A sync touches its lock after every page; five minutes covers a slow page plus secondary-limit waits.
+    tuning: { lockLifetimeMs: 5 * 60_000, busyRetryMs: 10_000, ...options.tuning },
   } as Runtime;
   let queue: JobQueue;
   try {
@@ -157,7 +160,10 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
   const url = `http://${host}:${port}`;
   log.info(`pr-sync listening on ${url} (webhooks at ${WEBHOOK_PATH})`);
-  if (options.runJobs !== false) await queue.start();
+  if (options.runJobs !== false) {
+    await queue.start();
+    await scheduleRecurringJobs(runtime);
+  }
 
   return {
     url,

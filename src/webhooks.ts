@@ -1,8 +1,21 @@
 import type { Probot } from "probot";
+import { registerInstallationWebhooks } from "./modules/installations/installations.webhooks.js";
+import { handleDeliveryOnce } from "./modules/deliveries/deliveries.usecases.js";
+import { registerMemberWebhooks } from "./modules/members/members.webhooks.js";
+import { registerPullRequestWebhooks } from "./modules/pull-requests/pull-requests.webhooks.js";
+import { registerRepositoryWebhooks } from "./modules/repositories/repositories.webhooks.js";
 import type { Runtime } from "./runtime.js";
+
+/** Runs a handler at most once per delivery id; shared by every module's webhooks. */
+export type WebhookHandle = (context: { id: string; name: string }, handler: () => Promise<void>) => Promise<void>;
 
 /** Subscribes every webhook handler of every module. */
 export function registerWebhooks(app: Probot, runtime: Runtime): void {
-  void app;
-  void runtime;
+  const handle: WebhookHandle = async (context, handler) => {
+    await handleDeliveryOnce(runtime, { id: context.id, event: context.name }, handler);
+  };
+  registerInstallationWebhooks(app, runtime, handle);
+  registerRepositoryWebhooks(app, runtime, handle);
+  registerPullRequestWebhooks(app, runtime, handle);
+  registerMemberWebhooks(app, runtime, handle);
 }

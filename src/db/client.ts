@@ -7,3 +7,7 @@ export type Database = NodePgDatabase<typeof schema>;
 export function createDatabase(pool: pg.Pool): Database {
   return drizzle(pool, { schema });
 }
+
+export type DbTransaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** Either the database or an open transaction: repository functions accept both. */
+export type DbExecutor = Database | DbTransaction;

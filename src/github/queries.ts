@@ -51,6 +51,21 @@ query PullRequestsPage($owner: String!, $name: String!, $first: Int!, $after: St
   }
 }`;
 
+/**
+ * Only the position of pull requests (updatedAt and cursor), for extending history: pages already
+ * stored are skipped over at 1 point per 100 pull requests without fetching their reviews again.
+ */
+export const PULL_REQUEST_CURSORS_QUERY = `
+query PullRequestCursorsPage($owner: String!, $name: String!, $first: Int!, $after: String) {
+  ${RATE_LIMIT}
+  repository(owner: $owner, name: $name) {
+    pullRequests(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }) {
+      pageInfo { hasNextPage endCursor }
+      nodes { updatedAt }
+    }
+  }
+}`;
+
 /** The next page of reviews of one pull request, for the few with more than 100. */
 export const PULL_REQUEST_REVIEWS_QUERY = `
 query PullRequestReviewsPage($id: ID!, $after: String) {
@@ -80,6 +95,7 @@ query OrganizationMembersPage($login: String!, $after: String) {
 
 export const ALL_QUERIES = {
   PULL_REQUESTS_QUERY,
+  PULL_REQUEST_CURSORS_QUERY,
   PULL_REQUEST_REVIEWS_QUERY,
   ORGANIZATION_MEMBERS_QUERY,
 };

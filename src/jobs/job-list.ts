@@ -1,8 +1,23 @@
+import { catchUpAllTask } from "../modules/repositories/tasks/catch-up-all.task.js";
+import { repositorySyncTask } from "../modules/repositories/tasks/repository-sync.task.js";
+import { memberSyncTask } from "../modules/members/tasks/member-sync.task.js";
+import { retentionPurgeTask } from "../modules/installations/tasks/retention-purge.task.js";
 import type { Runtime } from "../runtime.js";
 import type { AnyJobDefinition } from "./job-definition.js";
+import { JOBS } from "./job-names.js";
 
 /** The one list of every background job pr-sync runs. */
 export function jobDefinitions(runtime: Runtime): AnyJobDefinition[] {
-  void runtime;
-  return [];
+  return [repositorySyncTask(runtime), catchUpAllTask(runtime), memberSyncTask(runtime), retentionPurgeTask(runtime)];
+}
+
+/** Recurring jobs, in UTC. Agenda keeps one row per name, so every instance may call this. */
+export async function scheduleRecurringJobs(runtime: Runtime): Promise<void> {
+  await runtime.queue.agenda.every(
+    runtime.config.SYNC_CRON,
+    JOBS.catchUpAll,
+    {},
+    { timezone: "UTC", skipImmediate: true },
+  );
+  await runtime.queue.agenda.every("30 3 * * *", JOBS.retentionPurge, {}, { timezone: "UTC", skipImmediate: true });
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Database } from "../../db/client.js";
+import type { DbExecutor as Database } from "../../db/client.js";
 import { installations } from "../installations/installations.table.js";
 import { repositories } from "./repositories.table.js";
 
@@ -15,7 +15,7 @@ export interface TrackedRepository {
 
 /**
  * Tracks repositories of an installation (re-activating ones that were removed before).
- * Returns the ids that were newly tracked or re-activated, which need a backfill.
+ * Returns the ids that need a backfill: new ones, re-activated ones and ones whose first sync never finished.
  */
 export async function trackRepositories(
   db: Database,
@@ -24,7 +24,20 @@ export async function trackRepositories(
   notificationBatch: string,
 ): Promise<number[]> {
   if (list.length === 0) return [];
-  const rows = await db
+  const before = new Map(
+    (
+      await db
+        .select({ id: repositories.id, active: repositories.active, finished: repositories.initialSyncFinishedAt })
+        .from(repositories)
+        .where(
+          inArray(
+            repositories.id,
+            list.map((r) => r.id),
+          ),
+        )
+    ).map((r) => [r.id, r]),
+  );
+  await db
     .insert(repositories)
     .values(
       list.map((r) => ({
@@ -43,13 +56,17 @@ export async function trackRepositories(
         fullName: sql`excluded.full_name`,
         private: sql`excluded.private`,
         active: true,
-        // A repository coming back keeps its data; it joins the new batch only if it never finished a first sync.
-        notificationBatch: sql`CASE WHEN ${repositories.initialSyncFinishedAt} IS NULL OR ${repositories.active} = false THEN excluded.notification_batch ELSE ${repositories.notificationBatch} END`,
+        // A repository coming back joins the new email batch only if its first sync never finished.
+        notificationBatch: sql`CASE WHEN ${repositories.initialSyncFinishedAt} IS NULL THEN excluded.notification_batch ELSE ${repositories.notificationBatch} END`,
         updatedAt: sql`now()`,
       },
-    })
-    .returning({ id: repositories.id, createdAt: repositories.createdAt, updatedAt: repositories.updatedAt });
-  return rows.map((r) => r.id);
+    });
+  return list
+    .map((r) => r.id)
+    .filter((id) => {
+      const previous = before.get(id);
+      return !previous || !previous.active || !previous.finished;
+    });
 }
 
 export async function getRepository(db: Database, id: number): Promise<RepositoryRow | undefined> {

@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { Database } from "../../db/client.js";
+import { JOBS } from "../../jobs/job-names.js";
+import type { JobQueue } from "../../jobs/job-queue.js";
+import { requestMemberSync } from "../members/member-sync-requests.usecases.js";
+import {
+  deactivateInstallationRepositories,
+  deactivateRepositories,
+  listInstallationRepositories,
+  trackRepositories,
+  updateRepository,
+  type TrackedRepository,
+} from "../repositories/repositories.repository.js";
+import { requestInstallationSync, requestRepositorySync } from "../repositories/sync-requests.usecases.js";
+import {
+  getInstallation,
+  updateInstallation,
+  upsertInstallation,
+  type InstallationAccount,
+} from "./installations.repository.js";
+
+export interface LifecycleDeps {
+  db: Database;
+  queue: JobQueue;
+  log: Logger;
+  now: () => Date;
+}
+
+/** A new batch key: every repository tracked by one event shares it, and gets one completion email. */
+function newBatch(installationId: number): string {
+  return `${installationId}:${randomUUID()}`;
+}
+
+async function backfill(deps: LifecycleDeps, repositoryIds: number[]): Promise<void> {
+  for (const repositoryId of repositoryIds) {
+    await requestRepositorySync({ db: deps.db, queue: deps.queue, repositoryId, kind: "backfill" });
+  }
+}
+
+/** installation.created: record the installation, track its repositories, queue their backfills and a member sync. */
+export async function installationCreated(
+  deps: LifecycleDeps,
+  account: InstallationAccount,
+  repositories: TrackedRepository[],
+  suspended: boolean,
+): Promise<void> {
+  const installation = await upsertInstallation(deps.db, account, { suspendedAt: suspended ? deps.now() : null });
+  const tracked = await trackRepositories(deps.db, installation.id, repositories, newBatch(installation.id));
+  if (suspended) return;
+  await backfill(deps, tracked);
+  await requestMemberSync({ db: deps.db, queue: deps.queue, installationId: installation.id });
+}
+
+/** Stops everything queued for an installation; running jobs stop at their next page by their own checks. */
+async function cancelInstallationJobs(deps: LifecycleDeps, installationId: number): Promise<void> {
+  await deps.queue.cancel(JOBS.repositorySync, { installationId });
+  await deps.queue.cancel(JOBS.memberSync, { installationId });
+}
+
+/** installation.deleted: no more work; data stays for RETENTION_DAYS and is then purged. */
+export async function installationDeleted(deps: LifecycleDeps, installationId: number): Promise<void> {
+  if (!(await getInstallation(deps.db, installationId))) return;
+  await updateInstallation(deps.db, installationId, { deletedAt: deps.now() });
+  await deactivateInstallationRepositories(deps.db, installationId);
+  await cancelInstallationJobs(deps, installationId);
+}
+
+/** installation.suspend: no GitHub calls at all until unsuspended. */
+export async function installationSuspended(deps: LifecycleDeps, installationId: number): Promise<void> {
+  if (!(await getInstallation(deps.db, installationId))) return;
+  await updateInstallation(deps.db, installationId, { suspendedAt: deps.now() });
+  await cancelInstallationJobs(deps, installationId);
+  for (const repository of await listInstallationRepositories(deps.db, installationId)) {
+    if (repository.status === "syncing" || repository.status === "pending" || repository.status === "paused") {
+      await updateRepository(deps.db, repository.id, {
+        status: "paused",
+        pausedUntil: null,
+        lastError: "The installation is suspended; syncing resumes when it is unsuspended.",
+        lastErrorCode: "INSTALLATION_SUSPENDED",
+      });
+    }
+  }
+}
+
+/** installation.unsuspend: resume every repository from its high-water mark (or its backfill cursor). */
+export async function installationUnsuspended(deps: LifecycleDeps, installationId: number): Promise<void> {
+  if (!(await getInstallation(deps.db, installationId))) return;
+  await updateInstallation(deps.db, installationId, { suspendedAt: null });
+  await requestInstallationSync({ db: deps.db, queue: deps.queue, installationId });
+  await requestMemberSync({ db: deps.db, queue: deps.queue, installationId });
+}
+
+/** installation.new_permissions_accepted: record them; members: read now granted starts a member sync. */
+export async function installationPermissionsAccepted(
+  deps: LifecycleDeps,
+  installationId: number,
+  permissions: Record<string, string>,
+): Promise<void> {
+  const installation = await getInstallation(deps.db, installationId);
+  if (!installation) return;
+  await updateInstallation(deps.db, installationId, { permissions, permissionsAcceptedAt: deps.now() });
+  if (permissions.members === "read" || permissions.members === "write") {
+    await requestMemberSync({ db: deps.db, queue: deps.queue, installationId });
+  }
+}
+
+/** installation_repositories.added: track and backfill, as one new email batch. */
+export async function repositoriesAdded(
+  deps: LifecycleDeps,
+  installationId: number,
+  repositories: TrackedRepository[],
+): Promise<void> {
+  const installation = await getInstallation(deps.db, installationId);
+  if (!installation) {
+    deps.log.warn({ installationId }, "repositories added to an installation pr-sync does not know; ignored");
+    return;
+  }
+  const tracked = await trackRepositories(deps.db, installationId, repositories, newBatch(installationId));
+  if (!installation.suspendedAt && !installation.deletedAt) await backfill(deps, tracked);
+}
+
+/** installation_repositories.removed (and repository.deleted): inactive, queued work cancelled. */
+export async function repositoriesRemoved(deps: LifecycleDeps, repositoryIds: number[]): Promise<void> {
+  await deactivateRepositories(deps.db, repositoryIds);
+  for (const repositoryId of repositoryIds) await deps.queue.cancel(JOBS.repositorySync, { repositoryId });
+}

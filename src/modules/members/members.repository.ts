@@ -1,0 +1,102 @@
+import { and, eq, notInArray, sql } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { members } from "./members.table.js";
+
+export interface MemberInput {
+  userId: number;
+  login: string;
+  name?: string | null;
+  role: "admin" | "member";
+}
+
+/** Upserts members as active; someone who left and came back is active again. */
+export async function upsertMembers(
+  db: Database,
+  installationId: number,
+  list: MemberInput[],
+  seenAt: Date,
+): Promise<void> {
+  if (list.length === 0) return;
+  await db
+    .insert(members)
+    .values(
+      list.map((m) => ({
+        installationId,
+        userId: m.userId,
+        login: m.login,
+        name: m.name ?? null,
+        role: m.role,
+        active: true,
+        seenAt,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [members.installationId, members.userId],
+      set: {
+        login: sql`excluded.login`,
+        name: sql`coalesce(excluded.name, ${members.name})`,
+        role: sql`excluded.role`,
+        active: true,
+        seenAt: sql`excluded.seen_at`,
+        leftAt: null,
+      },
+    });
+}
+
+/** Marks members inactive (never deletes them). */
+export async function markMembersLeft(
+  db: Database,
+  installationId: number,
+  userIds: number[],
+  at: Date,
+): Promise<void> {
+  if (userIds.length === 0) return;
+  await db
+    .update(members)
+    .set({ active: false, leftAt: at })
+    .where(
+      and(
+        eq(members.installationId, installationId),
+        sql`${members.userId} IN (${sql.join(
+          userIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+        eq(members.active, true),
+      ),
+    );
+}
+
+/** After a full member sync: everyone active who was not seen in this sync has left. */
+export async function markUnseenMembersLeft(
+  db: Database,
+  installationId: number,
+  seenUserIds: number[],
+  at: Date,
+): Promise<number> {
+  const condition =
+    seenUserIds.length > 0
+      ? and(
+          eq(members.installationId, installationId),
+          eq(members.active, true),
+          notInArray(members.userId, seenUserIds),
+        )
+      : and(eq(members.installationId, installationId), eq(members.active, true));
+  const rows = await db
+    .update(members)
+    .set({ active: false, leftAt: at })
+    .where(condition)
+    .returning({ id: members.userId });
+  return rows.length;
+}
+
+export async function listMembers(db: Database, installationId: number) {
+  return db.select().from(members).where(eq(members.installationId, installationId)).orderBy(members.login);
+}
+
+export async function countActiveMembers(db: Database, installationId: number): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(members)
+    .where(and(eq(members.installationId, installationId), eq(members.active, true)));
+  return row?.count ?? 0;
+}

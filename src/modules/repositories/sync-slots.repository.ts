@@ -1,0 +1,45 @@
+import type pg from "pg";
+
+/** The advisory-lock class for per-installation sync slots (two-key locks do not collide with one-key ones). */
+const SLOT_LOCK_CLASS = 7_243_100;
+
+export interface SyncSlot {
+  release: () => Promise<void>;
+}
+
+/**
+ * Takes one of an installation's `slots` sync slots, across every pr-sync process, or returns null
+ * when all are busy. A session advisory lock on a dedicated connection: a worker that dies loses its
+ * connection and with it the slot.
+ */
+export async function acquireSyncSlot(pool: pg.Pool, installationId: number, slots: number): Promise<SyncSlot | null> {
+  const client = await pool.connect();
+  try {
+    for (let slot = 0; slot < slots; slot++) {
+      const { rows } = await client.query<{ locked: boolean }>(
+        "SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked",
+        [SLOT_LOCK_CLASS, `${installationId}:${slot}`],
+      );
+      if (rows[0]?.locked) {
+        return {
+          release: async () => {
+            try {
+              await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [
+                SLOT_LOCK_CLASS,
+                `${installationId}:${slot}`,
+              ]);
+              client.release();
+            } catch (error) {
+              client.release(error as Error);
+            }
+          },
+        };
+      }
+    }
+    client.release();
+    return null;
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
+}

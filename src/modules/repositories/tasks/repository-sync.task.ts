@@ -1,0 +1,56 @@
+import { createInstallationGitHub } from "../../../github/installation-client.js";
+import type { JobDefinition } from "../../../jobs/job-definition.js";
+import { JOBS, type RepositorySyncJobData } from "../../../jobs/job-names.js";
+import type { Runtime } from "../../../runtime.js";
+import { syncRepository } from "../repository-sync.usecases.js";
+import { afterRepositorySync } from "../sync-followups.usecases.js";
+
+/** repository.sync: one per repository at a time; backfill, extension and catch-up. */
+export function repositorySyncTask(runtime: Runtime): JobDefinition<RepositorySyncJobData> {
+  const { config } = runtime;
+  return {
+    name: JOBS.repositorySync,
+    concurrency: config.GLOBAL_SYNC_CONCURRENCY,
+    attempts: config.JOB_ATTEMPTS,
+    lockLifetimeMs: runtime.tuning.lockLifetimeMs,
+    uniqueBy: "repositoryId",
+    async handler(data, context) {
+      const outcome = await syncRepository(
+        {
+          db: runtime.db,
+          pool: runtime.pool,
+          log: context.log.child({ installationId: data.installationId }),
+          now: runtime.now,
+          github: (installationId) => createInstallationGitHub(runtime.probot, installationId),
+          touch: context.touch,
+          isLastAttempt: context.isLastAttempt,
+          attempts: config.JOB_ATTEMPTS,
+          settings: {
+            backfillDays: config.BACKFILL_DAYS,
+            overlapMinutes: config.SYNC_OVERLAP_MINUTES,
+            rateLimitFloor: config.RATE_LIMIT_FLOOR,
+            installationConcurrency: config.INSTALLATION_SYNC_CONCURRENCY,
+          },
+        },
+        data,
+      );
+      switch (outcome.outcome) {
+        case "busy":
+          // The installation's sync slots are taken; try again shortly, spread out.
+          context.runAgainAt(new Date(runtime.now().getTime() + runtime.tuning.busyRetryMs * (0.5 + Math.random())));
+          return;
+        case "paused":
+          context.runAgainAt(outcome.until);
+          return;
+        case "complete":
+          await afterRepositorySync(runtime, data, outcome);
+          return;
+        case "failed":
+          await afterRepositorySync(runtime, data, outcome);
+          throw outcome.error;
+        case "stopped":
+          return;
+      }
+    },
+  };
+}
