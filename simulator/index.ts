@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyActivity, resolveRepository, type ActivityChange, type ActivityOptions } from "./activity.js";
-import { findAccountByLogin, type Dataset } from "./dataset.js";
+import { findAccountByLogin, installationForAccount, type Dataset } from "./dataset.js";
 import { NO_FAULTS, type Faults } from "./faults.js";
 import { generateDataset, IDS, type DatasetOptions } from "./generate.js";
 import { computeGroundTruth, type GroundTruth } from "./ground-truth.js";
@@ -14,6 +14,7 @@ import {
   installationPayload,
   installationRepositoriesPayload,
   postDelivery,
+  pullRequestPayload,
   signDelivery,
   type DeliveryResult,
   type SignedDelivery,
@@ -72,6 +73,8 @@ export interface GitHubSimulator {
     installationId: number,
     change: { added?: (string | number)[]; removed?: (string | number)[] },
   ) => Promise<DeliveryResult>;
+  /** The `pull_request` payload GitHub would send now for one pull request (not delivered). */
+  pullRequestPayload: (repository: string | number, number: number, action?: string) => unknown;
   /** Signs any payload with the webhook secret, for tests and load generators that post it themselves. */
   signWebhook: (event: string, payload: unknown) => SignedDelivery;
   groundTruth: (options: { installationId: number; since: Date }) => GroundTruth;
@@ -186,6 +189,14 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
       }
       const payload = installationRepositoriesPayload(urls, data, installation, added, removed, app);
       return deliver(signDelivery(state.webhookSecret, "installation_repositories", payload), payload.action);
+    },
+    pullRequestPayload: (reference, number, action = "edited") => {
+      const repository = resolveRepository(data, reference);
+      const pullRequest = repository.pullRequests.find((p) => p.number === number);
+      const installation = installationForAccount(data, repository.ownerId);
+      if (!pullRequest || !installation)
+        throw new Error(`the simulator has no pull request ${String(reference)}#${number}`);
+      return pullRequestPayload(urls, data, installation, repository, pullRequest, action);
     },
     signWebhook: (event, payload) => signDelivery(state.webhookSecret, event, payload),
     groundTruth: ({ installationId, since }) => computeGroundTruth(data, origin, installationId, since),
