@@ -46,7 +46,18 @@ describe("catch-up", () => {
     (await database.db.select().from(repositories).where(eq(repositories.id, REPO.id)))[0]!;
   const prPages = () => github.calls.filter((c) => c.operation === "PullRequestsPage");
 
+  /** The previous run's job row lingers a moment after its status turns complete; a new request waits for it. */
+  async function jobIdle() {
+    await waitFor(
+      async () => (await app.runtime.queue.pending("repository.sync", { repositoryId: REPO.id })).length === 0,
+      {
+        what: "previous sync job to finish",
+      },
+    );
+  }
+
   async function syncNow() {
+    await jobIdle();
     const before = (await repositoryRow()).syncCompletedAt;
     const result = await requestRepositorySync({
       db: app.runtime.db,
@@ -149,6 +160,7 @@ describe("catch-up", () => {
   it("leaves the high-water mark where it was when a run fails, so the next run covers the gap", async () => {
     const previous = await repositoryRow();
     github.failNext = [{ status: 404, body: { message: "Not Found" } }];
+    await jobIdle();
     await requestRepositorySync({
       db: app.runtime.db,
       queue: app.runtime.queue,
@@ -167,6 +179,7 @@ describe("catch-up", () => {
   });
 
   it("fans out one sync per active repository and answers with the queued one when a sync is already waiting", async () => {
+    await jobIdle();
     const deps = { db: app.runtime.db, queue: app.runtime.queue };
     const [first, second] = await Promise.all([catchUpEverything(deps), catchUpEverything(deps)]);
     expect(first.queued + second.queued).toBe(1);
