@@ -1,3 +1,4 @@
+import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 
 export interface OctokitOptions {
@@ -40,6 +41,11 @@ function withAuthBaseUrl(options: OctokitInstanceOptions) {
  * and retried a bounded number of times, as GitHub asks.
  */
 export function createOctokitClass(options: OctokitOptions = defaultOctokitOptions): typeof ProbotOctokit {
+  // plugin-throttling spaces every POST and GraphQL call a second apart, as GitHub asks for requests that
+  // create content. pr-sync never writes: its POSTs are GraphQL queries, which GitHub's secondary limits
+  // count at one point each (2,000 a minute). Spacing them 50 ms apart (at most 20 a second per process)
+  // stays far inside that while letting a backfill page as fast as GitHub answers.
+  const graphqlLane = new Bottleneck.Group({ id: "pr-sync-graphql", maxConcurrent: 4, minTime: 50, timeout: 120_000 });
   // The function form runs after Probot's own defaults, so these throttle and retry options win.
   return ProbotOctokit.defaults((instanceOptions: OctokitInstanceOptions) => ({
     ...instanceOptions,
@@ -48,6 +54,7 @@ export function createOctokitClass(options: OctokitOptions = defaultOctokitOptio
     throttle: {
       ...(instanceOptions.throttle ?? {}),
       enabled: true,
+      write: graphqlLane,
       onRateLimit: () => false,
       onSecondaryRateLimit: (retryAfter: number, _request: unknown, _octokit: unknown, retryCount: number) =>
         retryCount < options.secondaryRetries && retryAfter <= options.maxSecondaryWaitSeconds,
