@@ -17,13 +17,12 @@ const log = createLogger({ level: config.LOG_LEVEL });
 
 // Signals are handled from the first moment, so a SIGTERM during start-up also ends in a clean stop.
 let stopping = false;
-let started: Promise<PrSync> | undefined;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down: no new webhooks, draining jobs");
-    (started ?? Promise.reject(new Error("not started")))
+    started
       .then((app) => app.stop())
       .then(
         () => {
@@ -38,7 +37,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   });
 }
 
-started = startPrSync({ config, env: process.env, log });
+const started: Promise<PrSync> = startPrSync({ config, env: process.env, log });
 try {
   await started;
 } catch (error) {
