@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AGENDA_TABLE } from "../../../src/jobs/job-queue.js";
+import { requestRepositorySync } from "../../../src/modules/repositories/sync-requests.usecases.js";
 
 const INSTALLATION = 6001;
 const REPO = { id: 9101, name: "api" };
