@@ -10,6 +10,3 @@ const config = loadConfig(process.env);
 const start = JSON.parse(process.env.PR_SYNC_TEST_START ?? "{}") as Partial<StartOptions>;
 const app = await startPrSync({ config, env: process.env, log: createLogger({ level: config.LOG_LEVEL }), ...start });
 process.stdout.write(`${JSON.stringify({ ready: app.url })}\n`);
-process.once("SIGTERM", () => {
-  void app.stop({ drainTimeoutMs: 2_000 }).then(() => process.exit(0));
-});
