@@ -1,3 +1,4 @@
+import { STATUS_PATH } from "../status-page/status-page.context.js";
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Database } from "../../db/client.js";
@@ -102,7 +103,7 @@ export async function sendCompletionEmail(options: {
     {
       accountLogin: installation.accountLogin,
       windowDays: options.windowDays,
-      statusUrl: `${options.publicUrl}/installations/${installationId}`,
+      statusUrl: `${options.publicUrl}${STATUS_PATH}/installations/${installationId}`,
       repositories: repositories.map((r) => ({ ...r, slowestMerge: slowest.get(r.id) ?? null })),
       headline,
     },
