@@ -14,6 +14,15 @@ export interface SyncSlot {
  */
 export async function acquireSyncSlot(pool: pg.Pool, installationId: number, slots: number): Promise<SyncSlot | null> {
   const client = await pool.connect();
+  // A checked-out client has no pool listener: without one, a database restart while the slot is held
+  // would be an unhandled 'error' event that ends the process. The slot is lost with the connection
+  // anyway, and the sync's own queries fail and retry.
+  const ignoreConnectionLoss = () => {};
+  client.on("error", ignoreConnectionLoss);
+  const done = (error?: Error) => {
+    client.removeListener("error", ignoreConnectionLoss);
+    client.release(error);
+  };
   try {
     for (let slot = 0; slot < slots; slot++) {
       const { rows } = await client.query<{ locked: boolean }>(
@@ -36,10 +45,10 @@ export async function acquireSyncSlot(pool: pg.Pool, installationId: number, slo
         };
       }
     }
-    client.release();
+    done();
     return null;
   } catch (error) {
-    client.release(error as Error);
+    done(error as Error);
     throw error;
   }
 }
