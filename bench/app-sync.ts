@@ -22,7 +22,7 @@ export interface RequestCounts {
 export interface SyncMeasure extends RequestCounts {
   wallMs: number;
   /** For catch-ups: every call the run made, as the simulator logged it. */
-  log?: { method: string; path: string; status: number; kind: string; cost?: number }[];
+  log?: { method: string; path: string; status: number; kind: string; operation?: string; cost?: number }[];
   pullRequestsStored: number;
   pullRequestsExpected: number;
   repositories: number;
@@ -102,7 +102,16 @@ async function measured(
     wallMs,
     ...countRequests(entries),
     ...(options.keepLog
-      ? { log: entries.map(({ method, path, status, kind, cost }) => ({ method, path, status, kind, cost })) }
+      ? {
+          log: entries.map(({ method, path, status, kind, operation, cost }) => ({
+            method,
+            path,
+            status,
+            kind,
+            operation,
+            cost,
+          })),
+        }
       : {}),
     pullRequestsStored: await storedPullRequests(
       target,

@@ -102,6 +102,13 @@ export function formatReport(results: BenchResults): string {
       "",
     ],
     [
+      "Same data as JSON (/api/installations/:id): median / p95",
+      cell(statusPage, (s) => `${s.api.medianMs} / ${s.api.p95Ms} ms (${s.api.sizeKb} KB)`),
+      "",
+      "",
+      "",
+    ],
+    [
       "Peak RSS of the pr-sync process",
       `${results.prSyncMemory.peakRssMb} MB (${results.prSyncMemory.rssAtStartMb} MB after start)`,
       "",

@@ -17,6 +17,8 @@ export interface StatusPageResult {
   page: RenderTiming;
   /** The live partial the page polls (`/status/installations/:id/live`). */
   live: RenderTiming;
+  /** The same data as JSON (`/api/installations/:id` with the operator's bearer token): the page without its HTML. */
+  api: RenderTiming;
   /** Repository rows found in the page's HTML: all of them, or the page did not render what it was given. */
   rowsRendered: number;
 }
@@ -115,14 +117,14 @@ const round1 = (ms: number) => Math.round(ms * 10) / 10;
 /** GETs `url` `requests` times one after another (after two unmeasured warm-ups) and times each full answer. */
 async function timeGets(
   url: string,
-  cookie: string,
+  headers: Record<string, string>,
   requests: number,
 ): Promise<{ timing: RenderTiming; html: string }> {
   let html = "";
   const times: number[] = [];
   for (let i = -2; i < requests; i++) {
     const started = performance.now();
-    const response = await fetch(url, { headers: { cookie } });
+    const response = await fetch(url, { headers });
     html = await response.text();
     const elapsed = performance.now() - started;
     if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
@@ -151,12 +153,18 @@ export async function measureStatusPage(options: {
   const installationId = await seedLargeInstallation(options.pool, options.count);
   const cookie = await signInAsOperator(options.baseUrl, options.adminToken);
   const pageUrl = `${options.baseUrl}/status/installations/${installationId}`;
-  const page = await timeGets(pageUrl, cookie, options.requests);
-  const live = await timeGets(`${pageUrl}/live`, cookie, options.requests);
+  const page = await timeGets(pageUrl, { cookie }, options.requests);
+  const live = await timeGets(`${pageUrl}/live`, { cookie }, options.requests);
+  const api = await timeGets(
+    `${options.baseUrl}/api/installations/${installationId}`,
+    { authorization: `Bearer ${options.adminToken}` },
+    options.requests,
+  );
   return {
     repositories: options.count,
     page: page.timing,
     live: live.timing,
+    api: api.timing,
     rowsRendered: page.html.match(/<tr data-repository="/g)?.length ?? 0,
   };
 }
