@@ -154,7 +154,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       adminToken,
       count: size.statusRepositories,
       requests: size.statusRequests,
-    });
+    }).catch((error: unknown) => notMeasured(`status page: ${(error as Error).message}`));
     prSyncMemory = await app.stop();
 
     // The naive catch-ups come last, with pr-sync stopped: its catch-ups above already saw these changes.

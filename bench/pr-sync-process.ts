@@ -3,7 +3,6 @@
  * generated data or the load generator. The bench forks this file and drives it over IPC (see
  * pr-sync-handle.ts): `start`, then `sync` and `memory` as often as it likes, then `stop`.
  */
-import { Writable } from "node:stream";
 import { loadConfig } from "../src/config.js";
 import { JOBS } from "../src/jobs/job-names.js";
 import { jobDefinitions } from "../src/jobs/job-list.js";
@@ -30,12 +29,12 @@ async function handle(command: ChildCommand): Promise<unknown> {
   switch (command.type) {
     case "start": {
       const config = loadConfig(command.env);
-      const quiet = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+      // Errors only, on stderr: a failure behind a 500 or a failed job shows next to the bench's progress.
       app = await startPrSync({
         config,
         env: command.env,
         databaseUrl: command.databaseUrl,
-        log: createLogger({ level: "warn", destination: quiet }),
+        log: createLogger({ level: "error", destination: process.stderr }),
       });
       rssAtStartMb = mb(process.memoryUsage().rss);
       const hasRepositorySync =

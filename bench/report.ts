@@ -1,5 +1,6 @@
 import { budgetRequests, isMeasured, type NotMeasured, type SyncMeasure } from "./app-sync.js";
 import type { BenchResults } from "./harness.js";
+import type { RenderTiming } from "./status-page-load.js";
 
 type Row = [measure: string, prSync: string, naive: string, ratio: string, target: string];
 
@@ -16,6 +17,7 @@ function ratio(naive: number, prSync: SyncMeasure | NotMeasured): string {
   return `${(naive / units(prSync)).toFixed(1)}×`;
 }
 
+const failed = (t: RenderTiming) => (t.errors > 0 ? `, ${t.errors} not 200` : "");
 const budget = (m: SyncMeasure) => `${m.restRequests} REST + ${m.graphqlRequests} GraphQL req, ${m.graphqlPoints} pts`;
 const outsideBudget = (m: SyncMeasure) =>
   `${m.appAuthRequests} app-auth${m.restNotModified > 0 ? `, ${m.restNotModified} × 304` : ""}`;
@@ -96,14 +98,14 @@ export function formatReport(results: BenchResults): string {
     ],
     [
       "Status page live partial: median / p95",
-      cell(statusPage, (s) => `${s.live.medianMs} / ${s.live.p95Ms} ms (${s.live.sizeKb} KB)`),
+      cell(statusPage, (s) => `${s.live.medianMs} / ${s.live.p95Ms} ms (${s.live.sizeKb} KB${failed(s.live)})`),
       "",
       "",
       "",
     ],
     [
       "Same data as JSON (/api/installations/:id): median / p95",
-      cell(statusPage, (s) => `${s.api.medianMs} / ${s.api.p95Ms} ms (${s.api.sizeKb} KB)`),
+      cell(statusPage, (s) => `${s.api.medianMs} / ${s.api.p95Ms} ms (${s.api.sizeKb} KB${failed(s.api)})`),
       "",
       "",
       "",

@@ -3,25 +3,13 @@
  * local GitHub simulator, prints a table and writes bench/results.json. It reports; it never fails on a target.
  */
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
 import { dataPath, projectRoot } from "../src/paths.js";
+import { freePort } from "../scripts/free-port.js";
 import { runBench } from "./harness.js";
 import { formatReport } from "./report.js";
-
-/** A port nothing listens on now, so two checkouts can run the bench at the same time. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function freshDatabase(serverUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: serverUrl });
