@@ -1,5 +1,6 @@
 import type { Probot } from "probot";
 import { registerHealthRoutes } from "./http/health.routes.js";
+import { registerMetricsRoutes } from "./http/metrics.routes.js";
 import type { AppRouter } from "./http/router.js";
 import { registerStatusPageRoutes } from "./modules/status-page/status-page.routes.js";
 import type { Runtime } from "./runtime.js";
@@ -10,6 +11,7 @@ export function createApp(runtime: Runtime, router: AppRouter) {
   return (app: Probot, { addHandler }: { addHandler: (handler: AppRouter["handler"]) => void }) => {
     registerWebhooks(app, runtime);
     registerHealthRoutes(router, runtime);
+    registerMetricsRoutes(router, runtime);
     registerStatusPageRoutes(router, runtime);
     addHandler(router.handler);
   };

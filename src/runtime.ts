@@ -4,6 +4,7 @@ import type { Probot } from "probot";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import type { JobQueue } from "./jobs/job-queue.js";
+import type { Metrics } from "./metrics/metrics.js";
 
 /** Everything a running pr-sync process shares: built once in start.ts and handed to wiring code. */
 export interface Runtime {
@@ -14,6 +15,7 @@ export interface Runtime {
   probot: Probot;
   queue: JobQueue;
   now: () => Date;
+  metrics: Metrics;
   /** Job timings that tests shorten; production uses the defaults in start.ts. */
   tuning: { lockLifetimeMs: number; busyRetryMs: number; pauseJitterMs: number };
 }

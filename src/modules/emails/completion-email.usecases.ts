@@ -5,6 +5,7 @@ import { JOBS, type CompletionEmailJobData } from "../../jobs/job-names.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
 import { readInsightsHeadline } from "../insights/insights.usecases.js";
 import { getInstallation } from "../installations/installations.repository.js";
+import { installationPageUrl } from "../../links.js";
 import { renderCompletionEmail, type CompletionTemplates } from "./completion-email.render.js";
 import type { EmailDriver } from "./drivers/email-driver.js";
 import {
@@ -102,7 +103,7 @@ export async function sendCompletionEmail(options: {
     {
       accountLogin: installation.accountLogin,
       windowDays: options.windowDays,
-      statusUrl: `${options.publicUrl}/installations/${installationId}`,
+      statusUrl: installationPageUrl(options.publicUrl, installationId),
       repositories: repositories.map((r) => ({ ...r, slowestMerge: slowest.get(r.id) ?? null })),
       headline,
     },

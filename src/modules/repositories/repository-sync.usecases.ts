@@ -40,11 +40,11 @@ export interface RepositorySyncDeps {
 }
 
 export type SyncOutcome =
-  | { outcome: "complete"; firstSyncFinished: boolean; prs: number; reviews: number }
+  | { outcome: "complete"; firstSyncFinished: boolean; prs: number; reviews: number; durationMs: number }
   | { outcome: "paused"; until: Date }
   | { outcome: "busy" }
   | { outcome: "stopped"; reason: string }
-  | { outcome: "failed"; firstSyncFinished: boolean; error: Error };
+  | { outcome: "failed"; firstSyncFinished: boolean; error: Error; durationMs: number };
 
 interface RunTotals {
   prs: number;
@@ -380,7 +380,8 @@ async function complete(
     { prs: totals.prs, reviews: totals.reviews, points: spent.points, requests: spent.requests },
     "sync complete",
   );
-  return { outcome: "complete", firstSyncFinished, prs: totals.prs, reviews: totals.reviews };
+  const durationMs = deps.now().getTime() - plan.startedAt.getTime();
+  return { outcome: "complete", firstSyncFinished, prs: totals.prs, reviews: totals.reviews, durationMs };
 }
 
 async function fail(
@@ -406,5 +407,10 @@ async function fail(
   }
   const firstSyncFinished = await finishRun(deps, fresh, plan, kind, totals, spent, "error", decision.message);
   log.error({ code: decision.code, reason: decision.message }, "sync failed");
-  return { outcome: "failed", firstSyncFinished, error: decision.error };
+  return {
+    outcome: "failed",
+    firstSyncFinished,
+    error: decision.error,
+    durationMs: deps.now().getTime() - plan.startedAt.getTime(),
+  };
 }

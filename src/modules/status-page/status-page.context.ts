@@ -20,7 +20,8 @@ import {
 import type { Viewer } from "./status-page.usecases.js";
 import { createRenderer } from "./status-page.views.js";
 
-export const STATUS_PATH = "/status";
+export { STATUS_PATH } from "../../links.js";
+import { STATUS_PATH } from "../../links.js";
 
 export interface StatusPageOptions {
   signInLimit?: { limit: number; windowMs: number };

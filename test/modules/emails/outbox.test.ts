@@ -95,7 +95,7 @@ describe("the completion email without SMTP_URL", () => {
     expect(mail.messageId).toBe(row.messageId);
     expect(mail.text).toContain("- Median time to first review: 30 minutes\n");
     expect(mail.text).toContain("  Longest to merge: #7 Fix login (3 hours) https://github.test/pull/7\n");
-    expect(mail.text).toContain("Status page: http://localhost:0/installations/40\n");
+    expect(mail.text).toContain("Status page: http://localhost:0/status/installations/40\n");
     expect(mail.html).toContain("#7 &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; Fix login</a>");
     expect(mail.html).not.toContain("<img");
     expect(app.logs.some((line) => line.includes(`completion email sent to ${path}`))).toBe(true);

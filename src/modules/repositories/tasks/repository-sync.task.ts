@@ -44,9 +44,11 @@ export function repositorySyncTask(runtime: Runtime): JobDefinition<RepositorySy
           context.runAgainAt(outcome.until);
           return;
         case "complete":
+          runtime.metrics.syncDuration.observe({ kind: data.kind, outcome: "complete" }, outcome.durationMs / 1000);
           await afterRepositorySync(runtime, data, outcome);
           return;
         case "failed":
+          runtime.metrics.syncDuration.observe({ kind: data.kind, outcome: "error" }, outcome.durationMs / 1000);
           await afterRepositorySync(runtime, data, outcome);
           throw outcome.error;
         case "stopped":
