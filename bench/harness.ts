@@ -1,4 +1,5 @@
 import { createSign, randomBytes } from "node:crypto";
+import { availableParallelism, loadavg } from "node:os";
 import { loadConfig } from "../src/config.js";
 import { WEBHOOK_PATH } from "../src/start.js";
 import { createPool } from "../src/db/pool.js";
@@ -48,13 +49,17 @@ export interface BenchResults {
   prSyncMemory: MemoryFigures;
   /** Peak resident memory of the bench's process: the simulator, the naive client and autocannon, in MB. */
   benchProcessPeakRssMb: number;
+  /** The machine's 1-minute load average and CPU count: latency figures mean little on a busy machine. */
+  machine: { cpus: number; loadAtStart: number; loadAtEnd: number };
 }
 
 const DAY = 86_400_000;
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** One measured run: pr-sync (in a child process) and the naive REST approach against the same simulator and data. */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const progress = options.progress ?? (() => {});
+  const loadAtStart = loadavg()[0]!;
   const size = options.quick
     ? {
         pullRequestsPerRepository: 200,
@@ -187,6 +192,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       statusPage,
       prSyncMemory,
       benchProcessPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      machine: { cpus: availableParallelism(), loadAtStart: round2(loadAtStart), loadAtEnd: round2(loadavg()[0]!) },
     };
   } finally {
     if (!prSyncMemory) await app.stop().catch(() => undefined);

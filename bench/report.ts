@@ -134,6 +134,7 @@ export function formatReport(results: BenchResults): string {
     "Budget: REST requests made with the installation token (a 304 is free) and GraphQL requests and points.",
     "App-auth calls (creating installation tokens with the app's JWT) do not count against the installation's budget.",
     `pr-sync runs in its own process; the simulator, the naive client and autocannon in the bench's (peak ${results.benchProcessPeakRssMb} MB).`,
+    `Machine: ${results.machine.cpus} CPUs, load average ${results.machine.loadAtStart} at the start and ${results.machine.loadAtEnd} at the end.`,
     ...[...new Set(notes)],
   ].join("\n");
 }
