@@ -1,37 +1,14 @@
 import nock from "nock";
 import { parse, validate } from "graphql";
 import { githubSchema } from "./github-schema.js";
+import type { GraphqlPullRequest, GraphqlReview } from "../../src/modules/pull-requests/pull-requests.mapper.js";
 
 export const GITHUB_HOST = "https://github.test";
 
-export interface FakeReview {
-  databaseId: number;
-  state: string;
-  submittedAt: string;
-  author: { __typename: string; login: string; databaseId?: number } | null;
-}
+export type FakeReview = GraphqlReview & { databaseId: number; submittedAt: string };
 
-export interface FakePullRequest {
-  id: string;
-  databaseId: number;
-  number: number;
-  title: string;
-  url: string;
-  state: "OPEN" | "CLOSED" | "MERGED";
-  isDraft: boolean;
-  merged: boolean;
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-  mergedAt: string | null;
-  additions: number;
-  deletions: number;
-  changedFiles: number;
-  baseRefName: string;
-  headRefName: string;
-  author: { __typename: string; login: string; databaseId?: number } | null;
-  reviews: FakeReview[];
-}
+/** A pull request as pr-sync's GraphQL query returns it, with all its reviews (paged by the fake). */
+export type FakePullRequest = GraphqlPullRequest & { databaseId: number; reviews: FakeReview[] };
 
 /** A pull request updated `hoursAgo` before `now`, with `reviewCount` reviews. */
 export function fakePullRequest(options: {

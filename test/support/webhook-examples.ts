@@ -1,4 +1,7 @@
-import examples from "@octokit/webhooks-examples";
+import { createRequire } from "node:module";
+
+// The package's entry is a JSON file; require reads it without Jest's JSON-module deprecation.
+const examples: unknown = createRequire(import.meta.url)("@octokit/webhooks-examples");
 
 type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

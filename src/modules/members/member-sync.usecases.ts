@@ -2,7 +2,6 @@ import type { Logger } from "pino";
 import type { Database } from "../../db/client.js";
 import type { InstallationGitHub } from "../../github/installation-client.js";
 import { decideOnFailure } from "../../jobs/github-failures.js";
-import { PermanentJobError } from "../../jobs/errors.js";
 import { getInstallation, updateInstallation } from "../installations/installations.repository.js";
 import { insertSyncRun } from "../repositories/sync-runs.repository.js";
 import { resumeAt } from "../repositories/sync-plan.models.js";
@@ -82,21 +81,16 @@ export async function syncMembers(deps: MemberSyncDeps, installationId: number):
         if (github) await github.refreshToken();
         continue;
       }
-      const message =
-        decision.action === "give_up" && decision.code === "PERMISSION_MISSING" ? PERMISSION_HELP : decision.message;
-      const final = decision.action === "give_up";
-      await updateInstallation(deps.db, installationId, {
-        memberSyncStatus: final ? "error" : "syncing",
-        memberSyncError: final ? message : `Retrying: ${message}`,
-      });
-      if (final) {
+      if (decision.action === "give_up") {
+        const message = decision.code === "PERMISSION_MISSING" ? PERMISSION_HELP : decision.message;
+        await updateInstallation(deps.db, installationId, { memberSyncStatus: "error", memberSyncError: message });
         await recordRun(deps, installationId, startedAt, github, "error", message);
         log.error({ reason: message }, "member sync failed");
-        throw decision.action === "give_up" && decision.code === "PERMISSION_MISSING"
-          ? new PermanentJobError("PERMISSION_MISSING", message, { cause: error })
-          : (decision as { error: Error }).error;
+        throw decision.error;
       }
-      throw (decision as { error: Error }).error;
+      // Left: retry_later (member pages have a fixed size, so nothing shrinks).
+      await updateInstallation(deps.db, installationId, { memberSyncError: `Retrying: ${decision.message}` });
+      throw decision.action === "retry_later" ? decision.error : error;
     }
   }
   const left = await markUnseenMembersLeft(deps.db, installationId, seen, deps.now());

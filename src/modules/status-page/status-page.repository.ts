@@ -52,6 +52,9 @@ export async function listInstallationSummaries(
 export interface RepositoryDetailRow {
   repository: RepositoryRow;
   pullRequests: number;
+  /** The most recently updated pull request stored, as a sign of what the last sync brought. */
+  latestNumber: number | null;
+  latestTitle: string | null;
   medianCycleHours: number | null;
   medianFirstReviewHours: number | null;
 }
@@ -70,6 +73,13 @@ export async function listRepositoryDetails(
     .select({
       repository: repositories,
       pullRequests: prCounts.total,
+      // Correlated lookups on (repository_id, updated_at): one index probe per repository.
+      latestNumber: sql<
+        number | null
+      >`(SELECT p.number FROM ${pullRequests} p WHERE p.repository_id = ${repositories.id} ORDER BY p.updated_at DESC LIMIT 1)`,
+      latestTitle: sql<
+        string | null
+      >`(SELECT p.title FROM ${pullRequests} p WHERE p.repository_id = ${repositories.id} ORDER BY p.updated_at DESC LIMIT 1)`,
       medianCycleHours: insights.medianCycleHours,
       medianFirstReviewHours: insights.medianFirstReviewHours,
     })

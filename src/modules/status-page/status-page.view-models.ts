@@ -12,6 +12,11 @@ import {
   repositoryBadge,
 } from "./status-page.models.js";
 
+// Control characters (a terminal escape, a bell) have no business on a page; tabs and newlines become spaces.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]+/g;
+const printable = (text: string) => text.replace(CONTROL_CHARACTERS, " ").trim();
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** One repository as the page and the JSON API show it. */
@@ -29,6 +34,8 @@ export function repositoryView(row: RepositoryDetailRow, installationLive: boole
     badge: repositoryBadge(r, now),
     prsSynced: r.prsSynced,
     pullRequests: row.pullRequests,
+    latestPullRequest:
+      row.latestNumber === null ? null : { number: row.latestNumber, title: printable(row.latestTitle ?? "") },
     coveredPercent: share === null ? null : Math.floor(share * 100),
     etaMs: eta,
     etaLabel: eta === null ? null : `about ${formatDuration(eta)} left`,

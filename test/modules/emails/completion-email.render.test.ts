@@ -5,7 +5,7 @@ import { completionMessageId, completionRecipients } from "../../../src/modules/
 const input = {
   accountLogin: "acme",
   windowDays: 30,
-  statusUrl: "https://pr-sync.example.com/installations/1",
+  statusUrl: "https://pr-sync.example.com/status/installations/1",
   headline: {
     opened: 1234,
     merged: 1000,

@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AGENDA_TABLE } from "../../../src/jobs/job-queue.js";
+import { requestRepositorySync } from "../../../src/modules/repositories/sync-requests.usecases.js";
 
 const INSTALLATION = 6001;
 const REPO = { id: 9101, name: "api" };
@@ -153,9 +154,17 @@ describe("backfill", () => {
     expect(paused.pausedUntil!.getTime()).toBeGreaterThanOrEqual(github.rateLimit.resetAt.getTime());
     expect(JSON.parse(paused.cursor!)).toEqual({ after: "100" });
     const { rows } = await database.pool.query(
-      `SELECT next_run_at FROM ${AGENDA_TABLE} WHERE name = 'repository.sync'`,
+      `SELECT id, next_run_at FROM ${AGENDA_TABLE} WHERE name = 'repository.sync'`,
     );
     expect(rows[0].next_run_at).toEqual(paused.pausedUntil);
+    // Sync now during the pause answers with the paused job instead of queueing another.
+    const during = await requestRepositorySync({
+      db: app.runtime.db,
+      queue: app.runtime.queue,
+      repositoryId: REPO.id,
+      kind: "catch-up",
+    });
+    expect(during).toEqual({ created: false, jobId: rows[0].id, nextRunAt: paused.pausedUntil, running: false });
 
     github.rateLimit = { remaining: 5_000, resetAt: new Date(Date.now() + 3_600_000), limit: 5_000 };
     const done = await waitFor(
