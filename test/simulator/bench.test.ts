@@ -28,13 +28,19 @@ describe("npm run bench -- --quick", () => {
     expect(results.naive.catchUp50Changes.pullRequests).toBe(50);
     expect(results.naive.catchUp50Changes.requests).toBeGreaterThanOrEqual(2 + 50 * 2);
     expect(results.webhooks).toMatchObject({ rate: 50, seconds: 2, errors: 0 });
-    expect(results.peakRssMb).toBeGreaterThan(0);
+    expect(results.prSyncMemory.peakRssMb).toBeGreaterThanOrEqual(results.prSyncMemory.rssAtStartMb);
+    expect(results.prSyncMemory.rssAtStartMb).toBeGreaterThan(0);
     for (const measure of Object.values(results.prSync))
       expect("notMeasured" in measure ? measure.notMeasured : measure.wallMs).toBeTruthy();
+    // An idle catch-up spends at most one budget request per repository; token creation is counted apart.
+    const idle = results.prSync.catchUpNoChanges;
+    if (!("notMeasured" in idle)) expect(idle.restRequests + idle.graphqlRequests).toBeLessThanOrEqual(2);
+    expect(results.statusPage).toMatchObject({ repositories: 100, rowsRendered: 100 });
 
     const report = formatReport(results);
     expect(report.split("\n")[0]).toMatch(/^Measure +\| pr-sync +\| naive REST +\| naive\/pr-sync +\| target/);
     expect(report).toContain("≤ 0.03 points/PR");
-    expect(report).toContain("Status page render");
+    expect(report).toContain("Status page, installation with 100 repositories");
+    expect(report).toContain("Peak RSS of the pr-sync process");
   }, 120_000);
 });
