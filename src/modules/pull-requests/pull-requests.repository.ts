@@ -110,3 +110,13 @@ export async function pullRequestIdsByNumber(db: Database, repositoryId: number,
     .where(and(eq(pullRequests.repositoryId, repositoryId), inArray(pullRequests.number, numbers)));
   return new Map(rows.map((r) => [r.number, r.id]));
 }
+
+/** Stored updated_at of the given pull requests, to tell which ones a page brings unchanged. */
+export async function storedUpdatedAt(db: Database, ids: number[]): Promise<Map<number, Date>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: pullRequests.id, updatedAt: pullRequests.updatedAt })
+    .from(pullRequests)
+    .where(inArray(pullRequests.id, ids));
+  return new Map(rows.map((r) => [r.id, r.updatedAt]));
+}

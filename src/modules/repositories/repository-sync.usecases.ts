@@ -6,7 +6,12 @@ import { decideOnFailure } from "../../jobs/github-failures.js";
 import type { RepositorySyncJobData } from "../../jobs/job-names.js";
 import { updateInstallation } from "../installations/installations.repository.js";
 import { toPullRequestRow, toReviewRow, type ReviewInsert } from "../pull-requests/pull-requests.mapper.js";
-import { refreshFirstReviewAt, upsertPullRequests, upsertReviews } from "../pull-requests/pull-requests.repository.js";
+import {
+  refreshFirstReviewAt,
+  storedUpdatedAt,
+  upsertPullRequests,
+  upsertReviews,
+} from "../pull-requests/pull-requests.repository.js";
 import { getRepositoryWithInstallation, updateRepository, type RepositoryRow } from "./repositories.repository.js";
 import { insertSyncRun } from "./sync-runs.repository.js";
 import { acquireSyncSlot } from "./sync-slots.repository.js";
@@ -174,7 +179,11 @@ async function runSync(
       }
       const inWindow = page.nodes.filter((n) => new Date(n.updatedAt) >= plan.windowStart);
       const reachedEnd = inWindow.length < page.nodes.length || !page.pageInfo.hasNextPage;
-      const reviews = await collectReviews(github, inWindow);
+      const known = await storedUpdatedAt(
+        db,
+        inWindow.map((n) => n.databaseId!),
+      );
+      const reviews = await collectReviews(github, inWindow, known);
       cursor = { after: page.pageInfo.endCursor, ...(cursor.extending ? { extending: true } : {}) };
       totals.prs += inWindow.length;
       totals.reviews += reviews.length;
@@ -276,8 +285,16 @@ async function skimPage(
   return next;
 }
 
-/** All reviews of the page's pull requests, paging further only for the few with more than 100. */
-async function collectReviews(github: InstallationGitHub, nodes: PullRequestNode[]): Promise<ReviewInsert[]> {
+/**
+ * All reviews of the page's pull requests, paging further only for the few with more than 100 — and
+ * not for one stored at the same updated_at (a new or dismissed review updates the pull request), as
+ * the overlap of a catch-up brings back.
+ */
+async function collectReviews(
+  github: InstallationGitHub,
+  nodes: PullRequestNode[],
+  known: Map<number, Date>,
+): Promise<ReviewInsert[]> {
   const rows: ReviewInsert[] = [];
   for (const node of nodes) {
     const prId = node.databaseId!;
@@ -288,6 +305,8 @@ async function collectReviews(github: InstallationGitHub, nodes: PullRequestNode
       }
     };
     add(node.reviews.nodes);
+    const stored = known.get(prId);
+    if (stored && stored.getTime() >= new Date(node.updatedAt).getTime()) continue;
     let pageInfo = node.reviews.pageInfo;
     while (pageInfo.hasNextPage) {
       const more = await github.reviewsPage({ pullRequestNodeId: node.id, after: pageInfo.endCursor });

@@ -157,6 +157,26 @@ describe("catch-up", () => {
     expect(numbers).not.toContain(602);
   });
 
+  it("does not page again the reviews of a pull request the overlap brings back unchanged", async () => {
+    const previous = await repositoryRow();
+    const busy = fakePullRequest({
+      number: 700,
+      now: new Date(previous.lastSyncedAt!.getTime() - 2 * MINUTE),
+      hoursAgo: 0,
+      reviewCount: 150,
+    });
+    github.pullRequests.push(busy);
+    await syncNow();
+    const reviewPages = () => github.calls.filter((c) => c.operation === "PullRequestReviewsPage").length;
+    const afterFirst = reviewPages();
+    expect((await database.db.select().from(reviews).where(eq(reviews.pullRequestId, busy.databaseId))).length).toBe(
+      150,
+    );
+    // Still inside the next run's overlap, with the same updatedAt: its extra review page is not fetched again.
+    await syncNow();
+    expect(reviewPages()).toBe(afterFirst);
+  });
+
   it("leaves the high-water mark where it was when a run fails, so the next run covers the gap", async () => {
     const previous = await repositoryRow();
     github.failNext = [{ status: 404, body: { message: "Not Found" } }];
