@@ -353,6 +353,25 @@ describe("webhooks", () => {
       expect(after!.state).toBe("DISMISSED");
     });
 
+    it("applies GitHub's redelivery of a delivery that failed half-way, under the same delivery id", async () => {
+      const broken = example("pull_request_review", "submitted");
+      Object.assign(broken, { installation: { id: INSTALLATION } });
+      broken.repository.id = repo.id;
+      broken.repository.full_name = repo.fullName;
+      Object.assign(broken.pull_request, { id: 70009, number: 19, updated_at: "2026-11-21T09:00:00Z" });
+      broken.review = { ...broken.review, id: 80009, state: "approved", submitted_at: "not a date" };
+      const first = await app.sendWebhook("pull_request_review", broken, { delivery: "half-way-1" });
+      expect(first.status).toBe(500);
+      expect(await database.db.select().from(reviews).where(eq(reviews.id, 80009))).toEqual([]);
+
+      const fixed = structuredClone(broken);
+      fixed.review.submitted_at = "2026-11-21T08:59:00Z";
+      const again = await app.sendWebhook("pull_request_review", fixed, { delivery: "half-way-1" });
+      expect(again.status).toBe(200);
+      const [review] = await database.db.select().from(reviews).where(eq(reviews.id, 80009));
+      expect(review).toMatchObject({ pullRequestId: 70009, state: "APPROVED" });
+    });
+
     it("ignores events for repositories it does not track, with a debug line", async () => {
       const payload = pullRequestEvent({
         installationId: INSTALLATION,

@@ -65,19 +65,7 @@ describe("a backfill against GitHub faults", () => {
     expect(paused.pausedUntil!.getTime()).toBeGreaterThanOrEqual(paused.rateLimitResetAt!.getTime());
     expect(paused.cursor).not.toBeNull();
 
-    try {
-      await waitForSyncComplete(database.url, 15_000);
-    } catch (e) {
-      console.log(
-        JSON.stringify(await repositoryStates(database.url)),
-        JSON.stringify(sim.requestLog.slice(-15)),
-        app.logs
-          .filter((l) => /warn|error|paus|sync/.test(l))
-          .slice(-30)
-          .join("\n"),
-      );
-      throw e;
-    }
+    await waitForSyncComplete(database.url, 15_000);
     const { stored, expected } = await compareWithGroundTruth(database.url, sim);
     expect(stored).toEqual(expected);
   });
