@@ -309,4 +309,85 @@ describe("backfill", () => {
     );
     expect(row).toMatchObject({ opened: 5, merged: 0, reviews: 5 });
   });
+
+  it("extends history to 90 days by skimming the stored range and fetching only the older pull requests", async () => {
+    const now = new Date();
+    // One pull request every 10 hours over 100 days: 72 in the first 30 days, 216 in 90.
+    github.pullRequests = Array.from({ length: 240 }, (_, i) =>
+      fakePullRequest({ number: i + 1, now, hoursAgo: 1 + i * 10 }),
+    );
+    await start();
+    await install();
+    const first = await waitFor(async () => {
+      const row = await repositoryRow();
+      return row.status === "complete" ? row : undefined;
+    });
+    expect(first.prsSynced).toBe(72);
+    await waitFor(
+      async () => (await app.runtime.queue.pending("repository.sync", { repositoryId: REPO.id })).length === 0,
+    );
+    const callsBefore = prCalls().length;
+
+    const request = await requestRepositorySync({
+      db: app.runtime.db,
+      queue: app.runtime.queue,
+      repositoryId: REPO.id,
+      kind: "backfill",
+      days: 90,
+    });
+    expect(request.created).toBe(true);
+    const extended = await waitFor(async () => {
+      const row = await repositoryRow();
+      return row.status === "complete" && row.syncCompletedAt! > first.syncCompletedAt! ? row : undefined;
+    });
+    // Page 1 (PRs 1–100) holds the stored range's end, so it is skimmed and then fetched in full from the same cursor.
+    expect(
+      prCalls()
+        .slice(callsBefore)
+        .map((c) => [c.operation, c.variables.after ?? null]),
+    ).toEqual([
+      ["PullRequestCursorsPage", null],
+      ["PullRequestsPage", null],
+      ["PullRequestsPage", "100"],
+      ["PullRequestsPage", "200"],
+    ]);
+    expect(await database.db.select().from(pullRequests)).toHaveLength(216);
+    expect(extended.lastSyncedAt).toEqual(first.lastSyncedAt);
+    expect(extended.historySince!.getTime()).toBeLessThan(first.historySince!.getTime() - 59 * 86_400_000);
+  });
+
+  it("runs at most INSTALLATION_SYNC_CONCURRENCY syncs of one installation at a time", async () => {
+    const now = new Date();
+    github.pullRequests = Array.from({ length: 300 }, (_, i) =>
+      fakePullRequest({ number: i + 1, now, hoursAgo: 1 + i }),
+    );
+    await start({ INSTALLATION_SYNC_CONCURRENCY: "1" });
+    // Three repositories of one installation; the fake answers for octo-org/api only, the others fail fast.
+    const res = await app.sendWebhook(
+      "installation",
+      installationCreated({
+        installationId: INSTALLATION,
+        org: "octo-org",
+        repositories: [REPO, { id: 9102, name: "web" }, { id: 9103, name: "docs" }],
+      }),
+    );
+    expect(res.status).toBe(200);
+    let most = 0;
+    await waitFor(
+      async () => {
+        const rows = await database.db.select().from(repositories).where(eq(repositories.installationId, INSTALLATION));
+        most = Math.max(most, rows.filter((r) => r.status === "syncing").length);
+        return rows.every((r) => r.status === "complete" || r.status === "error");
+      },
+      { what: "every repository to finish" },
+    );
+    expect(most).toBe(1);
+    const runs = await database.db.select().from(syncRuns).where(eq(syncRuns.installationId, INSTALLATION));
+    const spans = runs
+      .filter((r) => r.kind !== "members")
+      .map((r) => [r.startedAt.getTime(), r.finishedAt!.getTime()] as const)
+      .sort((a, b) => a[0] - b[0]);
+    expect(spans).toHaveLength(3);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+  });
 });
