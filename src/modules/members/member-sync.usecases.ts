@@ -51,7 +51,7 @@ export async function syncMembers(deps: MemberSyncDeps, installationId: number):
   let github: InstallationGitHub | undefined;
   let tokenRefreshed = false;
   let after: string | null = null;
-  const seen: number[] = [];
+  let seen = 0;
   for (;;) {
     try {
       github ??= await deps.github(installationId);
@@ -62,7 +62,7 @@ export async function syncMembers(deps: MemberSyncDeps, installationId: number):
         throw Object.assign(new Error("organization not found"), { errors: [{ type: "NOT_FOUND" }] });
       }
       await upsertMembers(deps.db, installationId, page.members, startedAt);
-      seen.push(...page.members.map((m) => m.userId));
+      seen += page.members.length;
       await deps.touch();
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
@@ -93,16 +93,16 @@ export async function syncMembers(deps: MemberSyncDeps, installationId: number):
       throw decision.action === "retry_later" ? decision.error : error;
     }
   }
-  const left = await markUnseenMembersLeft(deps.db, installationId, seen, deps.now());
+  const left = await markUnseenMembersLeft(deps.db, installationId, startedAt, deps.now());
   await updateInstallation(deps.db, installationId, {
     memberSyncStatus: "complete",
     memberSyncCompletedAt: deps.now(),
-    memberCount: seen.length,
+    memberCount: seen,
     memberSyncError: null,
   });
   await recordRun(deps, installationId, startedAt, github, "complete");
-  log.info({ members: seen.length, left }, "member sync complete");
-  return { outcome: "complete", count: seen.length, left };
+  log.info({ members: seen, left }, "member sync complete");
+  return { outcome: "complete", count: seen, left };
 }
 
 async function pause(

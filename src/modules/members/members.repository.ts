@@ -1,4 +1,4 @@
-import { and, eq, notInArray, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { members } from "./members.table.js";
 
@@ -66,25 +66,20 @@ export async function markMembersLeft(
     );
 }
 
-/** After a full member sync: everyone active who was not seen in this sync has left. */
+/**
+ * After a complete member sync: everyone still active who was not seen by it (their seen_at is older
+ * than the sync's start) has left. Comparing times, not id lists, works for organizations of any size.
+ */
 export async function markUnseenMembersLeft(
   db: Database,
   installationId: number,
-  seenUserIds: number[],
+  syncStartedAt: Date,
   at: Date,
 ): Promise<number> {
-  const condition =
-    seenUserIds.length > 0
-      ? and(
-          eq(members.installationId, installationId),
-          eq(members.active, true),
-          notInArray(members.userId, seenUserIds),
-        )
-      : and(eq(members.installationId, installationId), eq(members.active, true));
   const rows = await db
     .update(members)
     .set({ active: false, leftAt: at })
-    .where(condition)
+    .where(and(eq(members.installationId, installationId), eq(members.active, true), lt(members.seenAt, syncStartedAt)))
     .returning({ id: members.userId });
   return rows.length;
 }
