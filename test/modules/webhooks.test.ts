@@ -149,9 +149,12 @@ describe("webhooks", () => {
       added.repositories_added = [
         { id: 9003, node_id: "R_9003", name: "docs", full_name: `${ORG}/docs`, private: false },
       ];
+      added.repository_selection = "all";
       expect((await app.sendWebhook("installation_repositories", added)).status).toBe(200);
       const [docs] = await database.db.select().from(repositories).where(eq(repositories.id, 9003));
       expect(docs).toMatchObject({ fullName: `${ORG}/docs`, status: "pending", active: true });
+      const [owner] = await database.db.select().from(installations).where(eq(installations.id, INSTALLATION));
+      expect(owner!.repositorySelection).toBe("all");
       const [api] = await database.db.select().from(repositories).where(eq(repositories.id, REPO_A.id));
       expect(docs!.notificationBatch).not.toBe(api!.notificationBatch);
       expect((await queuedJobs("repository.sync")).map((d) => d.repositoryId)).toEqual([REPO_A.id, REPO_B.id, 9003]);

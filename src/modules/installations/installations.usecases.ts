@@ -110,11 +110,15 @@ export async function repositoriesAdded(
   deps: LifecycleDeps,
   installationId: number,
   repositories: TrackedRepository[],
+  repositorySelection?: "all" | "selected",
 ): Promise<void> {
   const installation = await getInstallation(deps.db, installationId);
   if (!installation) {
     deps.log.warn({ installationId }, "repositories added to an installation pr-sync does not know; ignored");
     return;
+  }
+  if (repositorySelection && repositorySelection !== installation.repositorySelection) {
+    await updateInstallation(deps.db, installationId, { repositorySelection });
   }
   const tracked = await trackRepositories(deps.db, installationId, repositories, newBatch(installationId));
   if (!installation.suspendedAt && !installation.deletedAt) await backfill(deps, tracked);

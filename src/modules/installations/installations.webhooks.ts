@@ -67,7 +67,12 @@ export function registerInstallationWebhooks(app: Probot, runtime: Runtime, hand
     handle(context, async () => {
       const { payload } = context;
       if (payload.action === "added") {
-        await repositoriesAdded(deps, payload.installation.id, tracked(payload.repositories_added));
+        await repositoriesAdded(
+          deps,
+          payload.installation.id,
+          tracked(payload.repositories_added),
+          payload.repository_selection,
+        );
       } else if (payload.action === "removed") {
         await repositoriesRemoved(
           deps,
