@@ -78,6 +78,8 @@ export interface GitHubSimulator {
   /** Signs any payload with the webhook secret, for tests and load generators that post it themselves. */
   signWebhook: (event: string, payload: unknown) => SignedDelivery;
   groundTruth: (options: { installationId: number; since: Date }) => GroundTruth;
+  /** The environment that points pr-sync at this simulator as its GitHub (Enterprise Server) and app. */
+  appEnv: () => Record<string, string>;
   stop: () => Promise<void>;
 }
 
@@ -140,6 +142,15 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
   };
 
   return {
+    appEnv: () => ({
+      GHE_HOST: `127.0.0.1:${port}`,
+      GHE_PROTOCOL: "http",
+      APP_ID: String(appId),
+      PRIVATE_KEY: privateKeyPem,
+      WEBHOOK_SECRET: state.webhookSecret,
+      GITHUB_CLIENT_ID: state.clientId,
+      GITHUB_CLIENT_SECRET: state.clientSecret,
+    }),
     url: origin,
     host: `127.0.0.1:${port}`,
     appId,

@@ -17,16 +17,7 @@ export function startSmallSimulator(options: SimulatorOptions = {}): Promise<Git
 
 /** The environment that points pr-sync at the simulator. */
 export function simulatorEnv(sim: GitHubSimulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    GHE_HOST: sim.host,
-    GHE_PROTOCOL: "http",
-    APP_ID: String(sim.appId),
-    PRIVATE_KEY: sim.privateKey,
-    WEBHOOK_SECRET: sim.webhookSecret,
-    GITHUB_CLIENT_ID: sim.clientId,
-    GITHUB_CLIENT_SECRET: sim.clientSecret,
-    ...extra,
-  };
+  return { ...sim.appEnv(), ...extra };
 }
 
 interface StoredPullRequest {
