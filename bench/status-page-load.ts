@@ -21,7 +21,7 @@ export interface StatusPageResult {
   live: RenderTiming;
   /** The same data as JSON (`/api/installations/:id` with the operator's bearer token): the page without its HTML. */
   api: RenderTiming;
-  /** Repository rows found in the page's HTML: all of them, or the page did not render what it was given. */
+  /** Repository rows found in the page's HTML: one full first page (100), or the page did not render what it was given. */
   rowsRendered: number;
 }
 
@@ -148,7 +148,10 @@ async function timeGets(
   };
 }
 
-/** Times the installation page and its live partial for an installation of `count` repositories. */
+/**
+ * Times the installation page, its live partial and the JSON API for an installation of `count`
+ * repositories; each answers its first page (the default), as a person opening the page sees it.
+ */
 export async function measureStatusPage(options: {
   pool: pg.Pool;
   baseUrl: string;

@@ -4,6 +4,7 @@ import type { EnqueueResult } from "../../jobs/job-queue.js";
 import type { StatusPageContext } from "./status-page.context.js";
 import { badRequest, notFound } from "./status-page.errors.js";
 import { parseId, readBody } from "./status-page.http.js";
+import { parseRepositoryListing } from "./status-page.listing.js";
 import {
   getInstallationStatus,
   getRepositoryStatus,
@@ -47,12 +48,16 @@ export function registerApiRoutes(router: AppRouter, ctx: StatusPageContext): vo
   router.on(
     "GET",
     "/api/installations/:id",
-    ctx.guarded("api", async ({ res, params, viewer }) => {
+    ctx.guarded("api", async ({ res, params, query, viewer }) => {
+      const installationId = id(params.id, "installation");
+      const listing = parseRepositoryListing(query);
       const status = await getInstallationStatus({
         db,
         viewer,
-        installationId: id(params.id, "installation"),
+        installationId,
         now: now(),
+        listing,
+        pastEnd: "reject",
       });
       sendJson(res, 200, status);
     }),

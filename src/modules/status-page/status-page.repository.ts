@@ -1,9 +1,11 @@
-import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { PgSelect } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.js";
 import { insights } from "../insights/insights.table.js";
 import { installations } from "../installations/installations.table.js";
 import { pullRequests } from "../pull-requests/pull-requests.table.js";
 import { repositories } from "../repositories/repositories.table.js";
+import type { StatusFilter } from "./status-page.listing.js";
 
 export type InstallationRow = typeof installations.$inferSelect;
 export type RepositoryRow = typeof repositories.$inferSelect;
@@ -59,21 +61,90 @@ export interface RepositoryDetailRow {
   medianFirstReviewHours: number | null;
 }
 
-/** Repositories of one installation (or one repository) with their PR count and insight headline. */
-export async function listRepositoryDetails(
+/** A syncing repository whose last progress (or start) is at or before `stalledBefore`. */
+const stalled = (stalledBefore: Date) =>
+  sql`(${repositories.status} = 'syncing' AND coalesce(${repositories.lastProgressAt}, ${repositories.syncStartedAt}) <= ${stalledBefore.toISOString()}::timestamptz)`;
+
+/** Rows a status filter keeps: active repositories only, since a removed one shows as Removed whatever its status. */
+function statusCondition(status: StatusFilter, stalledBefore: Date): SQL {
+  if (status === "attention")
+    return sql`(${repositories.active} AND (${repositories.status} IN ('error', 'paused') OR ${stalled(stalledBefore)}))`;
+  return sql`(${repositories.active} AND ${repositories.status} = ${status})`;
+}
+
+/** Problems first: the order a person fixing an installation wants to read it in. */
+const statusRank = sql`CASE ${repositories.status} WHEN 'error' THEN 0 WHEN 'paused' THEN 1 WHEN 'syncing' THEN 2 WHEN 'pending' THEN 3 ELSE 4 END`;
+
+export type RepositoryCounts = Record<StatusFilter | "all", number>;
+
+/** How many repositories an installation has in all and per status filter, counted in the database. */
+export async function countRepositories(
   db: Database,
-  filter: { installationId: number } | { repositoryId: number },
+  installationId: number,
+  stalledBefore: Date,
+): Promise<RepositoryCounts> {
+  const counted = (status: StatusFilter) =>
+    sql<number>`count(*) FILTER (WHERE ${statusCondition(status, stalledBefore)})`.mapWith(Number);
+  const [row] = await db
+    .select({
+      all: count(),
+      attention: counted("attention"),
+      error: counted("error"),
+      paused: counted("paused"),
+      syncing: counted("syncing"),
+      pending: counted("pending"),
+      complete: counted("complete"),
+    })
+    .from(repositories)
+    .where(eq(repositories.installationId, installationId));
+  return row!;
+}
+
+/** One page of an installation's repositories (active first, problems first, then by name), with PR counts and insights. */
+export function listRepositoryPage(
+  db: Database,
+  options: {
+    installationId: number;
+    status: StatusFilter | null;
+    stalledBefore: Date;
+    limit: number;
+    offset: number;
+  },
 ): Promise<RepositoryDetailRow[]> {
-  const prCounts = db
-    .select({ repositoryId: pullRequests.repositoryId, total: count().as("total") })
-    .from(pullRequests)
-    .groupBy(pullRequests.repositoryId)
-    .as("pr_counts");
-  const rows = await db
+  const { installationId, status, stalledBefore } = options;
+  return selectRepositoryDetails(
+    db,
+    and(eq(repositories.installationId, installationId), status ? statusCondition(status, stalledBefore) : undefined)!,
+    (query) =>
+      query
+        .orderBy(sql`${repositories.active} DESC`, statusRank, repositories.fullName, repositories.id)
+        .limit(options.limit)
+        .offset(options.offset),
+  );
+}
+
+/** One repository with its PR count and insight headline, or undefined. */
+export async function findRepositoryDetail(
+  db: Database,
+  repositoryId: number,
+): Promise<RepositoryDetailRow | undefined> {
+  const [row] = await selectRepositoryDetails(db, eq(repositories.id, repositoryId), (query) => query);
+  return row;
+}
+
+async function selectRepositoryDetails(
+  db: Database,
+  where: SQL,
+  shape: <Q extends PgSelect>(query: Q) => Q,
+): Promise<RepositoryDetailRow[]> {
+  const query = db
     .select({
       repository: repositories,
-      pullRequests: prCounts.total,
-      // Correlated lookups on (repository_id, updated_at): one index probe per repository.
+      // Correlated lookups on (repository_id, updated_at): index probes for the rows asked for, not the whole table.
+      pullRequests:
+        sql<number>`(SELECT count(*) FROM ${pullRequests} p WHERE p.repository_id = ${repositories.id})`.mapWith(
+          Number,
+        ),
       latestNumber: sql<
         number | null
       >`(SELECT p.number FROM ${pullRequests} p WHERE p.repository_id = ${repositories.id} ORDER BY p.updated_at DESC LIMIT 1)`,
@@ -84,15 +155,10 @@ export async function listRepositoryDetails(
       medianFirstReviewHours: insights.medianFirstReviewHours,
     })
     .from(repositories)
-    .leftJoin(prCounts, eq(prCounts.repositoryId, repositories.id))
     .leftJoin(insights, eq(insights.repositoryId, repositories.id))
-    .where(
-      "installationId" in filter
-        ? eq(repositories.installationId, filter.installationId)
-        : eq(repositories.id, filter.repositoryId),
-    )
-    .orderBy(sql`${repositories.active} DESC`, repositories.fullName);
-  return rows.map((r) => ({ ...r, pullRequests: Number(r.pullRequests ?? 0) }));
+    .where(where)
+    .$dynamic();
+  return shape(query);
 }
 
 /** The installation a repository belongs to, for the access check before anything else is read. */

@@ -10,6 +10,7 @@ import { registerAuthRoutes } from "./status-page.auth.routes.js";
 import { createStatusPageContext, STATUS_PATH, type StatusPageOptions } from "./status-page.context.js";
 import { badRequest, notFound } from "./status-page.errors.js";
 import { parseId, readBody, redirect, securityHeaders, sendHtml } from "./status-page.http.js";
+import { parseRepositoryListing } from "./status-page.listing.js";
 import {
   getInstallationStatus,
   listVisibleInstallations,
@@ -19,6 +20,7 @@ import {
   runRepositoryAction,
   updateRecipients,
 } from "./status-page.usecases.js";
+import { listingView } from "./status-page.view-models.js";
 
 /** What a redirect after an action says on the page; keys travel in the query string, text stays here. */
 const notices: Record<string, string> = {
@@ -85,12 +87,17 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, op
 
   const installationPage = (fragment: boolean) =>
     ctx.guarded("page", async ({ res, params, query, viewer, csrf }) => {
+      const id = installationId(params.id);
+      const listing = parseRepositoryListing(query);
       const status = await getInstallationStatus({
         db,
         viewer,
-        installationId: installationId(params.id),
+        installationId: id,
         now: runtime.now(),
+        listing,
+        pastEnd: "clamp",
       });
+      const shown = { ...listing, page: status.page.number };
       const html = ctx.render(fragment ? "installation-live" : "installation", {
         title: status.installation.account,
         statusPath: STATUS_PATH,
@@ -98,6 +105,7 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, op
         csrf,
         fragment,
         ...status,
+        listing: listingView(`${STATUS_PATH}/installations/${id}`, shown, status.counts),
         notice: query.notice ? notices[query.notice] : undefined,
       });
       sendHtml(res, 200, html);

@@ -6,10 +6,14 @@ import { requestMemberSync } from "../members/member-sync-requests.usecases.js";
 import { installationDeleted, installationSuspended } from "../repositories/repositories.errors.js";
 import { requestInstallationSync, requestRepositorySync } from "../repositories/sync-requests.usecases.js";
 import { badRequest, invalidEmails, notApplicable, notFound } from "./status-page.errors.js";
+import { defaultListing, type RepositoryListing, settlePage } from "./status-page.listing.js";
+import { STALLED_AFTER_MS } from "./status-page.models.js";
 import {
+  countRepositories,
+  findRepositoryDetail,
   findRepositoryInstallationId,
   listInstallationSummaries,
-  listRepositoryDetails,
+  listRepositoryPage,
 } from "./status-page.repository.js";
 import { installationView, needsPolling, repositoryView } from "./status-page.view-models.js";
 
@@ -24,21 +28,47 @@ export async function listVisibleInstallations(options: { db: Database; viewer: 
   return rows.map((row) => installationView(row, options.now));
 }
 
-/** One installation with its repositories; a 404 when it does not exist or the viewer may not see it. */
+/** One installation's heading and counts; a 404 when it does not exist or the viewer may not see it. */
+async function visibleInstallation(options: { db: Database; viewer: Viewer; installationId: number; now: Date }) {
+  const { viewer, installationId } = options;
+  if (viewer.kind === "user" && !viewer.installationIds.includes(installationId)) throw notFound("installation");
+  const [row] = await listInstallationSummaries(options.db, [installationId]);
+  if (!row) throw notFound("installation");
+  return installationView(row, options.now);
+}
+
+/**
+ * One installation with one page of its repositories, the counts per status over all of them, and
+ * the page shown. `pastEnd` says what a page past the last one does: move to the last page, or fail.
+ */
 export async function getInstallationStatus(options: {
   db: Database;
   viewer: Viewer;
   installationId: number;
   now: Date;
+  listing?: RepositoryListing;
+  pastEnd?: "clamp" | "reject";
 }) {
-  const { viewer, installationId, now } = options;
-  if (viewer.kind === "user" && !viewer.installationIds.includes(installationId)) throw notFound("installation");
-  const [row] = await listInstallationSummaries(options.db, [installationId]);
-  if (!row) throw notFound("installation");
-  const installation = installationView(row, now);
-  const details = await listRepositoryDetails(options.db, { installationId });
-  const repositories = details.map((d) => repositoryView(d, installation.live, now));
-  return { installation, repositories, polling: needsPolling(installation, repositories) };
+  const { db, installationId, now, listing = defaultListing } = options;
+  const installation = await visibleInstallation(options);
+  const stalledBefore = new Date(now.getTime() - STALLED_AFTER_MS);
+  const counts = await countRepositories(db, installationId, stalledBefore);
+  const total = listing.status ? counts[listing.status] : counts.all;
+  const number = settlePage(listing, total, options.pastEnd ?? "reject");
+  const rows = await listRepositoryPage(db, {
+    installationId,
+    status: listing.status,
+    stalledBefore,
+    limit: listing.perPage,
+    offset: (number - 1) * listing.perPage,
+  });
+  return {
+    installation,
+    counts,
+    repositories: rows.map((row) => repositoryView(row, installation.live, now)),
+    page: { number, perPage: listing.perPage, total },
+    polling: needsPolling(installation),
+  };
 }
 
 /** Resolves a repository's installation after checking the viewer may see it (404 otherwise). */
@@ -49,12 +79,14 @@ async function visibleRepositoryInstallation(db: Database, viewer: Viewer, repos
   return installationId;
 }
 
+/** One repository and its installation's heading, reading that repository's row only. */
 export async function getRepositoryStatus(options: { db: Database; viewer: Viewer; repositoryId: number; now: Date }) {
-  const installationId = await visibleRepositoryInstallation(options.db, options.viewer, options.repositoryId);
-  const status = await getInstallationStatus({ ...options, installationId });
-  const repository = status.repositories.find((r) => r.id === options.repositoryId);
-  if (!repository) throw notFound("repository");
-  return { installation: status.installation, repository };
+  const { db, repositoryId, now } = options;
+  const installationId = await visibleRepositoryInstallation(db, options.viewer, repositoryId);
+  const installation = await visibleInstallation({ ...options, installationId });
+  const row = await findRepositoryDetail(db, repositoryId);
+  if (!row) throw notFound("repository");
+  return { installation, repository: repositoryView(row, installation.live, now) };
 }
 
 export type RepositoryAction = "sync" | "backfill" | "extend";
@@ -93,7 +125,7 @@ export async function runInstallationSync(options: {
   installationId: number;
   now: Date;
 }) {
-  await getInstallationStatus(options);
+  await visibleInstallation(options);
   return requestInstallationSync(options);
 }
 
@@ -104,7 +136,7 @@ export async function runMemberSync(options: {
   installationId: number;
   now: Date;
 }): Promise<EnqueueResult> {
-  const { installation } = await getInstallationStatus(options);
+  const installation = await visibleInstallation(options);
   const result = await requestMemberSync(options);
   if (result.outcome === "queued") return result.job;
   if (result.outcome === "not_applicable") throw notApplicable();
@@ -131,7 +163,7 @@ export async function updateRecipients(options: {
   emails: unknown;
   now: Date;
 }): Promise<string[]> {
-  await getInstallationStatus(options);
+  await visibleInstallation(options);
   const emails = parseEmailList(options.emails);
   await updateInstallation(options.db, options.installationId, { notifyEmails: emails });
   return emails;

@@ -1,4 +1,11 @@
-import type { InstallationSummaryRow, RepositoryDetailRow } from "./status-page.repository.js";
+import {
+  listingQuery,
+  pageCount,
+  type RepositoryListing,
+  STATUS_FILTERS,
+  type StatusFilter,
+} from "./status-page.listing.js";
+import type { InstallationSummaryRow, RepositoryCounts, RepositoryDetailRow } from "./status-page.repository.js";
 import {
   coveredShare,
   estimateRemainingMs,
@@ -97,10 +104,49 @@ export function installationView(row: InstallationSummaryRow, now: Date) {
 
 export type InstallationView = ReturnType<typeof installationView>;
 
-/** Whether anything on the installation page is still moving, so the page keeps polling. */
-export function needsPolling(installation: InstallationView, repositories: RepositoryView[]): boolean {
-  return (
-    installation.live &&
-    (repositories.some((r) => r.active && isActive(r.status)) || isActive(installation.memberSync.status))
-  );
+/** Whether anything of the installation is still moving (on any page), so the page keeps polling. */
+export function needsPolling(installation: InstallationView): boolean {
+  return installation.live && (installation.busy > 0 || isActive(installation.memberSync.status));
+}
+
+const filterLabels: Record<StatusFilter, string> = {
+  attention: "Needs attention",
+  error: "Error",
+  paused: "Paused",
+  syncing: "Syncing",
+  pending: "Pending",
+  complete: "Complete",
+};
+
+/**
+ * The repository table's filter links (with counts over every repository), its "X–Y of Z" and its
+ * previous/next links. `path` is the installation page; `listing` is the page actually shown.
+ */
+export function listingView(path: string, listing: RepositoryListing, counts: RepositoryCounts) {
+  const total = listing.status ? counts[listing.status] : counts.all;
+  const pages = pageCount(total, listing.perPage);
+  const at = (page: number) => `${path}${listingQuery({ ...listing, page })}`;
+  const filter = (status: StatusFilter | null, label: string, count: number) => ({
+    label,
+    count,
+    href: `${path}${listingQuery({ ...listing, status, page: 1 })}`,
+    current: listing.status === status,
+  });
+  const first = total === 0 ? 0 : (listing.page - 1) * listing.perPage + 1;
+  return {
+    filters: [
+      filter(null, "All", counts.all),
+      ...STATUS_FILTERS.map((status) => filter(status, filterLabels[status], counts[status])),
+    ],
+    filterLabel: listing.status ? filterLabels[listing.status] : null,
+    first,
+    last: Math.min(total, listing.page * listing.perPage),
+    total,
+    page: listing.page,
+    pages,
+    previous: listing.page > 1 ? at(listing.page - 1) : null,
+    next: listing.page < pages ? at(listing.page + 1) : null,
+    /** What the live partial polls: the same page, filter and size. */
+    query: listingQuery(listing),
+  };
 }
