@@ -10,7 +10,7 @@ import { registerAuthRoutes } from "./status-page.auth.routes.js";
 import { createStatusPageContext, STATUS_PATH, type StatusPageOptions } from "./status-page.context.js";
 import { badRequest, notFound } from "./status-page.errors.js";
 import { parseId, readBody, redirect, securityHeaders, sendHtml } from "./status-page.http.js";
-import { parseRepositoryListing } from "./status-page.listing.js";
+import { defaultListing, listingQuery, parseRepositoryListing } from "./status-page.listing.js";
 import {
   getInstallationStatus,
   listVisibleInstallations,
@@ -113,7 +113,18 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, op
   router.on("GET", `${STATUS_PATH}/installations/:id`, installationPage(false));
   router.on("GET", `${STATUS_PATH}/installations/:id/live`, installationPage(true));
 
-  const back = (id: number, notice: string) => `${STATUS_PATH}/installations/${id}?notice=${notice}`;
+  /** Back to the installation page, on the page and filter the form was posted from (re-validated, never echoed). */
+  const back = (id: number, notice: string, returnQuery?: unknown) => {
+    let listing = defaultListing;
+    try {
+      if (typeof returnQuery === "string")
+        listing = parseRepositoryListing(Object.fromEntries(new URLSearchParams(returnQuery)));
+    } catch {
+      listing = defaultListing;
+    }
+    const query = listingQuery(listing);
+    return `${STATUS_PATH}/installations/${id}${query}${query ? "&" : "?"}notice=${notice}`;
+  };
 
   router.on(
     "POST",
@@ -126,7 +137,7 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, op
         const parsed = repositoryActionSchema.safeParse(body);
         if (!parsed.success) throw badRequest("Choose Sync now, Re-run backfill or Extend history (1 to 365 days).");
         const done = await runRepositoryAction({ db, queue: runtime.queue, viewer, repositoryId, ...parsed.data });
-        redirect(res, back(done.installationId, jobNotice(done.job)));
+        redirect(res, back(done.installationId, jobNotice(done.job), body.return_query));
       },
       readBody,
     ),

@@ -139,6 +139,27 @@ describe("status page paging and filters", () => {
     expect(pollsFrom(complete)).toBe(`/status/installations/${LARGE}/live?status=complete&page=3`);
   });
 
+  it("brings an admin back to the same page and filter after Sync now, and ignores a forged return query", async () => {
+    const page = await (await operator.fetch(`/status/installations/${LARGE}?status=complete&page=2`)).text();
+    expect(page).toContain('name="return_query" value="?status&#x3D;complete&amp;page&#x3D;2"');
+    const csrf = page.match(/name="_csrf" value="([^"]+)"/)![1]!;
+    const target = idsWith(["complete"])[150]!;
+    const res = await operator.post(`/status/repositories/${target}/sync`, {
+      _csrf: csrf,
+      action: "sync",
+      return_query: "?status=complete&page=2",
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/status/installations/${LARGE}?status=complete&page=2&notice=queued`);
+
+    const forged = await operator.post(`/status/repositories/${target}/sync`, {
+      _csrf: csrf,
+      action: "sync",
+      return_query: "?page=-1&next=https://evil.example",
+    });
+    expect(forged.headers.get("location")).toMatch(new RegExp(`^/status/installations/${LARGE}\\?notice=`));
+  });
+
   it("leaves removed repositories out of status filters and says when a filter matches nothing", async () => {
     const all = await readable(await operator.fetch(`/status/installations/${SMALL}`));
     expect(rowIds(all)).toEqual([60_001, 60_002]);
