@@ -1,6 +1,7 @@
 import { sendCompletionEmailTask } from "../modules/emails/tasks/send-completion-email.task.js";
 import { computeInsightsTask } from "../modules/insights/tasks/compute-insights.task.js";
 import { catchUpAllTask } from "../modules/repositories/tasks/catch-up-all.task.js";
+import { repositoryFanOutTask } from "../modules/repositories/tasks/repository-fan-out.task.js";
 import { repositorySyncTask } from "../modules/repositories/tasks/repository-sync.task.js";
 import { memberSyncTask } from "../modules/members/tasks/member-sync.task.js";
 import { retentionPurgeTask } from "../modules/installations/tasks/retention-purge.task.js";
@@ -12,6 +13,7 @@ import { JOBS } from "./job-names.js";
 export function jobDefinitions(runtime: Runtime): AnyJobDefinition[] {
   return [
     repositorySyncTask(runtime),
+    repositoryFanOutTask(runtime),
     catchUpAllTask(runtime),
     memberSyncTask(runtime),
     retentionPurgeTask(runtime),

@@ -1,6 +1,7 @@
 /** Names of every job, in one place, so enqueuers and definitions cannot drift apart. */
 export const JOBS = {
   repositorySync: "repository.sync",
+  repositoryFanOut: "repositories.fan-out",
   catchUpAll: "catch-up.all",
   memberSync: "members.sync",
   insights: "insights.compute",
@@ -18,6 +19,17 @@ export interface RepositorySyncJobData {
   days?: number;
   /** Start over from the newest pull request instead of resuming a stored cursor. */
   restart?: boolean;
+}
+
+/**
+ * Data of a repositories.fan-out job: queue a sync for many repositories of one installation outside
+ * the webhook, which must answer GitHub within seconds even for thousands of repositories.
+ */
+export interface RepositoryFanOutJobData {
+  installationId: number;
+  /** The repositories to sync, or "all": every active repository of the installation. */
+  repositoryIds: number[] | "all";
+  kind: SyncKind;
 }
 
 export interface MemberSyncJobData {

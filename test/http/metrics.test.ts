@@ -44,7 +44,7 @@ describe("GET /metrics", () => {
     expect(text).toContain('prsync_webhook_deliveries_total{event="installation",outcome="handled"} 1');
     expect(text).toContain('prsync_webhook_deliveries_total{event="installation",outcome="duplicate"} 1');
     expect(text).toMatch(/prsync_webhook_deliveries_total\{event="[^"]*",outcome="rejected"\} 1/);
-    expect(text).toContain('prsync_jobs{name="repository.sync",state="queued"} 1');
+    expect(text).toContain('prsync_jobs{name="repositories.fan-out",state="queued"} 1');
     expect(text).toContain('prsync_jobs{name="members.sync",state="queued"} 1');
     expect(text).toContain('prsync_repositories{status="pending"} 1');
     expect(text).toContain("# TYPE prsync_sync_duration_seconds histogram");

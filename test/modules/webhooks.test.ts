@@ -6,6 +6,8 @@ import { startTestApp, type TestApp } from "../support/app.js";
 import { example, installationCreated, pullRequestEvent } from "../support/webhook-examples.js";
 import { installations, members, pullRequests, repositories, reviews, webhookDeliveries } from "../../src/db/schema.js";
 import { AGENDA_TABLE } from "../../src/jobs/job-queue.js";
+import type { RepositoryFanOutJobData } from "../../src/jobs/job-names.js";
+import { fanOutSyncs } from "../../src/modules/repositories/sync-requests.usecases.js";
 
 const ORG = "octo-org";
 const INSTALLATION = 5001;
@@ -29,7 +31,20 @@ describe("webhooks", () => {
     nock.enableNetConnect();
   });
 
+  /** Runs the queued fan-out jobs (jobs do not run in this file) as their handler would. */
+  async function runFanOuts() {
+    const { rows } = await database.pool.query<{ id: string; data: RepositoryFanOutJobData }>(
+      `SELECT id, data FROM ${AGENDA_TABLE} WHERE name = 'repositories.fan-out' AND next_run_at IS NOT NULL`,
+    );
+    for (const row of rows) {
+      await fanOutSyncs({ db: app.runtime.db, queue: app.runtime.queue, ...row.data });
+      await database.pool.query(`DELETE FROM ${AGENDA_TABLE} WHERE id = $1`, [row.id]);
+    }
+    return rows.map((r) => r.data);
+  }
+
   async function queuedJobs(name: string) {
+    if (name === "repository.sync") await runFanOuts();
     const { rows } = await database.pool.query<{ data: Record<string, unknown> }>(
       `SELECT data FROM ${AGENDA_TABLE} WHERE name = $1 AND next_run_at IS NOT NULL ORDER BY data->>'repositoryId'`,
       [name],

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Database } from "../../db/client.js";
-import { JOBS } from "../../jobs/job-names.js";
+import { JOBS, type RepositoryFanOutJobData } from "../../jobs/job-names.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
 import { requestMemberSync } from "../members/member-sync-requests.usecases.js";
 import {
@@ -12,7 +12,6 @@ import {
   updateRepository,
   type TrackedRepository,
 } from "../repositories/repositories.repository.js";
-import { requestInstallationSync, requestRepositorySync } from "../repositories/sync-requests.usecases.js";
 import {
   getInstallation,
   updateInstallation,
@@ -32,10 +31,11 @@ function newBatch(installationId: number): string {
   return `${installationId}:${randomUUID()}`;
 }
 
-async function backfill(deps: LifecycleDeps, repositoryIds: number[]): Promise<void> {
-  for (const repositoryId of repositoryIds) {
-    await requestRepositorySync({ db: deps.db, queue: deps.queue, repositoryId, kind: "backfill" });
-  }
+/** Queues the backfills in one job: an installation can hold thousands of repositories, and GitHub waits 10 s. */
+async function backfill(deps: LifecycleDeps, installationId: number, repositoryIds: number[]): Promise<void> {
+  if (repositoryIds.length === 0) return;
+  const data: RepositoryFanOutJobData = { installationId, repositoryIds, kind: "backfill" };
+  await deps.queue.enqueue(JOBS.repositoryFanOut, data);
 }
 
 /** installation.created: record the installation, track its repositories, queue their backfills and a member sync. */
@@ -48,12 +48,13 @@ export async function installationCreated(
   const installation = await upsertInstallation(deps.db, account, { suspendedAt: suspended ? deps.now() : null });
   const tracked = await trackRepositories(deps.db, installation.id, repositories, newBatch(installation.id));
   if (suspended) return;
-  await backfill(deps, tracked);
+  await backfill(deps, installation.id, tracked);
   await requestMemberSync({ db: deps.db, queue: deps.queue, installationId: installation.id });
 }
 
 /** Stops everything queued for an installation; running jobs stop at their next page by their own checks. */
 async function cancelInstallationJobs(deps: LifecycleDeps, installationId: number): Promise<void> {
+  await deps.queue.cancel(JOBS.repositoryFanOut, { installationId });
   await deps.queue.cancel(JOBS.repositorySync, { installationId });
   await deps.queue.cancel(JOBS.memberSync, { installationId });
 }
@@ -87,7 +88,9 @@ export async function installationSuspended(deps: LifecycleDeps, installationId:
 export async function installationUnsuspended(deps: LifecycleDeps, installationId: number): Promise<void> {
   if (!(await getInstallation(deps.db, installationId))) return;
   await updateInstallation(deps.db, installationId, { suspendedAt: null });
-  await requestInstallationSync({ db: deps.db, queue: deps.queue, installationId });
+  // A catch-up of a repository whose first sync never finished resumes its backfill.
+  const data: RepositoryFanOutJobData = { installationId, repositoryIds: "all", kind: "catch-up" };
+  await deps.queue.enqueue(JOBS.repositoryFanOut, data);
   await requestMemberSync({ db: deps.db, queue: deps.queue, installationId });
 }
 
@@ -121,7 +124,7 @@ export async function repositoriesAdded(
     await updateInstallation(deps.db, installationId, { repositorySelection });
   }
   const tracked = await trackRepositories(deps.db, installationId, repositories, newBatch(installationId));
-  if (!installation.suspendedAt && !installation.deletedAt) await backfill(deps, tracked);
+  if (!installation.suspendedAt && !installation.deletedAt) await backfill(deps, installationId, tracked);
 }
 
 /** installation_repositories.removed (and repository.deleted): inactive, queued work cancelled. */

@@ -2,6 +2,7 @@ import type { Database } from "../../db/client.js";
 import { JOBS, type RepositorySyncJobData, type SyncKind } from "../../jobs/job-names.js";
 import type { EnqueueResult, JobQueue } from "../../jobs/job-queue.js";
 import {
+  RepositoryError,
   installationDeleted,
   installationSuspended,
   repositoryInactive,
@@ -33,7 +34,8 @@ export async function requestRepositorySync(request: SyncRequest): Promise<Enque
   const data: RepositorySyncJobData = {
     repositoryId: repository.id,
     installationId: installation.id,
-    kind: request.kind,
+    // A repository whose first sync never finished has no mark to catch up from: it gets its backfill.
+    kind: request.kind === "catch-up" && !repository.lastSyncedAt ? "backfill" : request.kind,
     ...(request.days !== undefined ? { days: request.days } : {}),
     ...(request.restart ? { restart: true } : {}),
   };
@@ -56,4 +58,40 @@ export async function requestInstallationSync(options: {
     });
   }
   return results;
+}
+
+/**
+ * Queues a sync for each of the given repositories (or every active one) of an installation, skipping
+ * those that were removed in the meantime. A repository that already has a sync queued or running keeps it.
+ */
+export async function fanOutSyncs(options: {
+  db: Database;
+  queue: JobQueue;
+  installationId: number;
+  repositoryIds: number[] | "all";
+  kind: SyncKind;
+}): Promise<{ queued: number; alreadyQueued: number; skipped: number }> {
+  const ids =
+    options.repositoryIds === "all"
+      ? (await listSyncableRepositories(options.db))
+          .filter((r) => r.installation.id === options.installationId)
+          .map((r) => r.repository.id)
+      : options.repositoryIds;
+  const summary = { queued: 0, alreadyQueued: 0, skipped: 0 };
+  for (const repositoryId of ids) {
+    try {
+      const result = await requestRepositorySync({
+        db: options.db,
+        queue: options.queue,
+        repositoryId,
+        kind: options.kind,
+      });
+      if (result.created) summary.queued += 1;
+      else summary.alreadyQueued += 1;
+    } catch (error) {
+      if (!(error instanceof RepositoryError)) throw error;
+      summary.skipped += 1;
+    }
+  }
+  return summary;
 }

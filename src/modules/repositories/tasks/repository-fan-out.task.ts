@@ -1,0 +1,18 @@
+import type { JobDefinition } from "../../../jobs/job-definition.js";
+import { JOBS, type RepositoryFanOutJobData } from "../../../jobs/job-names.js";
+import type { Runtime } from "../../../runtime.js";
+import { fanOutSyncs } from "../sync-requests.usecases.js";
+
+/** repositories.fan-out: queues the syncs an installation event asked for, away from the webhook's deadline. */
+export function repositoryFanOutTask(runtime: Runtime): JobDefinition<RepositoryFanOutJobData> {
+  return {
+    name: JOBS.repositoryFanOut,
+    concurrency: 2,
+    attempts: runtime.config.JOB_ATTEMPTS,
+    lockLifetimeMs: runtime.tuning.lockLifetimeMs,
+    async handler(data, context) {
+      const summary = await fanOutSyncs({ db: runtime.db, queue: runtime.queue, ...data });
+      context.log.info({ installationId: data.installationId, ...summary }, "repository syncs queued");
+    },
+  };
+}
