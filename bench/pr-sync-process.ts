@@ -35,6 +35,8 @@ async function handle(command: ChildCommand): Promise<unknown> {
         env: command.env,
         databaseUrl: command.databaseUrl,
         log: createLogger({ level: "error", destination: process.stderr }),
+        // The bench installs the app by webhook and measures that; other simulated installations stay out.
+        discoverInstallations: false,
       });
       rssAtStartMb = mb(process.memoryUsage().rss);
       const hasRepositorySync =

@@ -47,7 +47,8 @@ async function main(): Promise<void> {
   };
   const config = loadConfig(env);
   const log = createLogger({ level: config.LOG_LEVEL });
-  const app = await startPrSync({ config, env, log });
+  // The demo shows an installation arriving by webhook, so it does not look for existing ones at start.
+  const app = await startPrSync({ config, env, log, discoverInstallations: false });
   simulator.setWebhookUrl(`${app.url}${WEBHOOK_PATH}`);
 
   const organization = ORGANIZATION_LOGINS[0];

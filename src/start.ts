@@ -33,6 +33,8 @@ export interface StartOptions {
   retryBaseMs?: number;
   now?: () => Date;
   tuning?: Partial<Runtime["tuning"]>;
+  /** Whether to look for installations GitHub has and pr-sync does not, right after start (default true). */
+  discoverInstallations?: boolean;
   /** Whether this process also runs jobs (default true). */
   runJobs?: boolean;
 }
@@ -174,7 +176,7 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
   log.info(`pr-sync listening on ${url} (webhooks at ${WEBHOOK_PATH})`);
   if (options.runJobs !== false) {
     await queue.start();
-    await scheduleRecurringJobs(runtime);
+    await scheduleRecurringJobs(runtime, { discoverNow: options.discoverInstallations !== false });
   }
 
   return {

@@ -4,6 +4,7 @@ import { catchUpAllTask } from "../modules/repositories/tasks/catch-up-all.task.
 import { repositoryFanOutTask } from "../modules/repositories/tasks/repository-fan-out.task.js";
 import { repositorySyncTask } from "../modules/repositories/tasks/repository-sync.task.js";
 import { memberSyncTask } from "../modules/members/tasks/member-sync.task.js";
+import { discoverInstallationsTask } from "../modules/installations/tasks/discover-installations.task.js";
 import { retentionPurgeTask } from "../modules/installations/tasks/retention-purge.task.js";
 import type { Runtime } from "../runtime.js";
 import type { AnyJobDefinition } from "./job-definition.js";
@@ -17,13 +18,14 @@ export function jobDefinitions(runtime: Runtime): AnyJobDefinition[] {
     catchUpAllTask(runtime),
     memberSyncTask(runtime),
     retentionPurgeTask(runtime),
+    discoverInstallationsTask(runtime),
     computeInsightsTask(runtime),
     sendCompletionEmailTask(runtime),
   ];
 }
 
 /** Recurring jobs, in UTC. Agenda keeps one row per name, so every instance may call this. */
-export async function scheduleRecurringJobs(runtime: Runtime): Promise<void> {
+export async function scheduleRecurringJobs(runtime: Runtime, options: { discoverNow: boolean }): Promise<void> {
   await runtime.queue.agenda.every(
     runtime.config.SYNC_CRON,
     JOBS.catchUpAll,
@@ -31,4 +33,12 @@ export async function scheduleRecurringJobs(runtime: Runtime): Promise<void> {
     { timezone: "UTC", skipImmediate: true },
   );
   await runtime.queue.agenda.every("30 3 * * *", JOBS.retentionPurge, {}, { timezone: "UTC", skipImmediate: true });
+  // Once at start (unique, so several instances starting together queue one) and daily before the catch-up.
+  if (options.discoverNow) await runtime.queue.enqueue(JOBS.discoverInstallations, { reason: "start" });
+  await runtime.queue.agenda.every(
+    "45 3 * * *",
+    JOBS.discoverInstallations,
+    { reason: "daily" },
+    { timezone: "UTC", skipImmediate: true },
+  );
 }

@@ -7,6 +7,7 @@ export const JOBS = {
   insights: "insights.compute",
   completionEmail: "email.completion",
   retentionPurge: "retention.purge",
+  discoverInstallations: "installations.discover",
 } as const;
 
 export type SyncKind = "backfill" | "catch-up";

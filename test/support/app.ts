@@ -70,6 +70,8 @@ export async function startTestApp(options: {
     processEveryMs: 200,
     retryBaseMs: 50,
     tuning: { pauseJitterMs: 50, busyRetryMs: 200, lockLifetimeMs: 60_000 },
+    // Tests set up installations through webhooks; the start-up check against GitHub has its own test.
+    discoverInstallations: false,
     ...options.start,
   });
   const url = app.url;

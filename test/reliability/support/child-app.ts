@@ -8,5 +8,11 @@ import { startPrSync, type StartOptions } from "../../../src/start.js";
 
 const config = loadConfig(process.env);
 const start = JSON.parse(process.env.PR_SYNC_TEST_START ?? "{}") as Partial<StartOptions>;
-const app = await startPrSync({ config, env: process.env, log: createLogger({ level: config.LOG_LEVEL }), ...start });
+const app = await startPrSync({
+  config,
+  env: process.env,
+  log: createLogger({ level: config.LOG_LEVEL }),
+  discoverInstallations: false,
+  ...start,
+});
 process.stdout.write(`${JSON.stringify({ ready: app.url })}\n`);
