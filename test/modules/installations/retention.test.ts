@@ -22,23 +22,19 @@ describe("retention", () => {
       { id: 3, deletedAt: null },
     ];
     for (const row of rows) {
-      await database.db
-        .insert(installations)
-        .values({
-          id: row.id,
-          accountLogin: `org${row.id}`,
-          accountId: row.id,
-          accountType: "Organization",
-          deletedAt: row.deletedAt,
-        });
-      await database.db
-        .insert(repositories)
-        .values({
-          id: 100 + row.id,
-          installationId: row.id,
-          fullName: `org${row.id}/r`,
-          active: row.deletedAt === null,
-        });
+      await database.db.insert(installations).values({
+        id: row.id,
+        accountLogin: `org${row.id}`,
+        accountId: row.id,
+        accountType: "Organization",
+        deletedAt: row.deletedAt,
+      });
+      await database.db.insert(repositories).values({
+        id: 100 + row.id,
+        installationId: row.id,
+        fullName: `org${row.id}/r`,
+        active: row.deletedAt === null,
+      });
       await database.db.insert(pullRequests).values({
         id: 1000 + row.id,
         repositoryId: 100 + row.id,
