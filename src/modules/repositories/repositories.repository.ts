@@ -113,8 +113,8 @@ export async function getRepositoryWithInstallation(db: Database, id: number) {
   return row;
 }
 
-/** Active repositories of live installations: the ones the catch-up visits. */
-export async function listSyncableRepositories(db: Database) {
+/** Active repositories of live installations (or of one installation): the ones a catch-up visits. */
+export async function listSyncableRepositories(db: Database, installationId?: number) {
   return db
     .select({ repository: repositories, installation: installations })
     .from(repositories)
@@ -124,6 +124,7 @@ export async function listSyncableRepositories(db: Database) {
         eq(repositories.active, true),
         sql`${installations.deletedAt} IS NULL`,
         sql`${installations.suspendedAt} IS NULL`,
+        installationId === undefined ? undefined : eq(repositories.installationId, installationId),
       ),
     );
 }

@@ -1,5 +1,6 @@
 import type { Database } from "../../db/client.js";
-import { JOBS, type RepositorySyncJobData, type SyncKind } from "../../jobs/job-names.js";
+import { JOBS, type RepositoryFanOutJobData, type RepositorySyncJobData, type SyncKind } from "../../jobs/job-names.js";
+import { getInstallation } from "../installations/installations.repository.js";
 import type { EnqueueResult, JobQueue } from "../../jobs/job-queue.js";
 import {
   RepositoryError,
@@ -42,22 +43,21 @@ export async function requestRepositorySync(request: SyncRequest): Promise<Enque
   return request.queue.enqueue(JOBS.repositorySync, data);
 }
 
-/** Sync all: a catch-up for every active repository of one installation. */
+/**
+ * Sync all: one fan-out job that queues a catch-up (or the unfinished backfill) for every active
+ * repository of the installation, so the request returns at once for any number of repositories.
+ */
 export async function requestInstallationSync(options: {
   db: Database;
   queue: JobQueue;
   installationId: number;
-}): Promise<{ repositoryId: number; result: EnqueueResult }[]> {
-  const rows = (await listSyncableRepositories(options.db)).filter((r) => r.installation.id === options.installationId);
-  const results = [];
-  for (const { repository } of rows) {
-    const kind: SyncKind = repository.lastSyncedAt ? "catch-up" : "backfill";
-    results.push({
-      repositoryId: repository.id,
-      result: await requestRepositorySync({ db: options.db, queue: options.queue, repositoryId: repository.id, kind }),
-    });
-  }
-  return results;
+}): Promise<EnqueueResult> {
+  const installation = await getInstallation(options.db, options.installationId);
+  if (!installation || installation.deletedAt)
+    throw installationDeleted(installation?.accountLogin ?? String(options.installationId));
+  if (installation.suspendedAt) throw installationSuspended(installation.accountLogin);
+  const data: RepositoryFanOutJobData = { installationId: installation.id, repositoryIds: "all", kind: "catch-up" };
+  return options.queue.enqueue(JOBS.repositoryFanOut, data);
 }
 
 /**
@@ -73,9 +73,7 @@ export async function fanOutSyncs(options: {
 }): Promise<{ queued: number; alreadyQueued: number; skipped: number }> {
   const ids =
     options.repositoryIds === "all"
-      ? (await listSyncableRepositories(options.db))
-          .filter((r) => r.installation.id === options.installationId)
-          .map((r) => r.repository.id)
+      ? (await listSyncableRepositories(options.db, options.installationId)).map((r) => r.repository.id)
       : options.repositoryIds;
   const summary = { queued: 0, alreadyQueued: 0, skipped: 0 };
   for (const repositoryId of ids) {

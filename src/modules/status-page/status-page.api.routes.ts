@@ -96,10 +96,9 @@ export function registerApiRoutes(router: AppRouter, ctx: StatusPageContext): vo
       "api",
       async ({ res, params, viewer }) => {
         const installationId = id(params.id, "installation");
-        const results = await runInstallationSync({ db, queue: ctx.runtime.queue, viewer, installationId, now: now() });
-        sendJson(res, 202, {
-          repositories: results.map((r) => ({ repositoryId: r.repositoryId, ...jobAnswer(r.result).body })),
-        });
+        const job = await runInstallationSync({ db, queue: ctx.runtime.queue, viewer, installationId, now: now() });
+        const answer = jobAnswer(job);
+        sendJson(res, answer.status, { ...answer.body, scope: "every active repository of the installation" });
       },
       readBody,
     ),
