@@ -1,4 +1,11 @@
-import { byUpdatedDesc, fullName, installationRepositories, type Dataset, type SimAccount } from "./dataset.js";
+import {
+  byUpdatedDesc,
+  fullName,
+  installationRepositories,
+  type Dataset,
+  type SimAccount,
+  type SimPullRequest,
+} from "./dataset.js";
 
 export interface TruthActor {
   /** GraphQL's login (bots without `[bot]`). */
@@ -17,26 +24,12 @@ export interface TruthReview {
   reviewer: TruthActor | null;
 }
 
-export interface TruthPullRequest {
-  id: number;
-  number: number;
-  title: string;
+/** A pull request as pr-sync should store it: the simulator's own fields less those pr-sync never reads. */
+export type TruthPullRequest = Omit<SimPullRequest, "nodeId" | "body" | "authorId" | "headSha" | "reviews"> & {
   url: string;
-  state: "open" | "closed";
-  draft: boolean;
-  merged: boolean;
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-  mergedAt: string | null;
-  additions: number;
-  deletions: number;
-  changedFiles: number;
-  baseRef: string;
-  headRef: string;
   author: TruthActor | null;
   reviews: TruthReview[];
-}
+};
 
 export interface GroundTruth {
   installationId: number;
@@ -70,25 +63,11 @@ export function computeGroundTruth(data: Dataset, web: string, installationId: n
       pullRequests: repository.pullRequests
         .filter((pr) => Date.parse(pr.updatedAt) >= since.getTime())
         .sort(byUpdatedDesc)
-        .map((pr) => ({
-          id: pr.id,
-          number: pr.number,
-          title: pr.title,
-          url: `${web}/${fullName(data, repository)}/pull/${pr.number}`,
-          state: pr.state,
-          draft: pr.draft,
-          merged: pr.merged,
-          createdAt: pr.createdAt,
-          updatedAt: pr.updatedAt,
-          closedAt: pr.closedAt,
-          mergedAt: pr.mergedAt,
-          additions: pr.additions,
-          deletions: pr.deletions,
-          changedFiles: pr.changedFiles,
-          baseRef: pr.baseRef,
-          headRef: pr.headRef,
-          author: actor(lookup(pr.authorId)),
-          reviews: pr.reviews.map((r) => ({
+        .map(({ nodeId: _nodeId, body: _body, headSha: _headSha, authorId, reviews, ...fields }) => ({
+          ...fields,
+          url: `${web}/${fullName(data, repository)}/pull/${fields.number}`,
+          author: actor(lookup(authorId)),
+          reviews: reviews.map((r) => ({
             id: r.id,
             state: r.state,
             submittedAt: r.submittedAt,
