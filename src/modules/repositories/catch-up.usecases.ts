@@ -2,25 +2,28 @@ import type { Database } from "../../db/client.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
 import { listInstallations } from "../installations/installations.repository.js";
 import { requestMemberSync } from "../members/member-sync-requests.usecases.js";
-import { listSyncableRepositories } from "./repositories.repository.js";
-import { requestRepositorySync } from "./sync-requests.usecases.js";
+import { fanOutSyncs } from "./sync-requests.usecases.js";
 
 /**
- * The daily catch-up: a sync for every active repository of every live installation. A repository
- * whose first sync never finished gets its backfill (the sync decides that from its state); one that
- * already has a sync queued or running keeps it.
+ * The daily catch-up: a sync for every active repository of every live installation, and a member
+ * sync for each organization. A repository whose first sync never finished gets its backfill; one
+ * that already has a sync queued or running keeps it.
  */
 export async function catchUpEverything(deps: { db: Database; queue: JobQueue }) {
   let queued = 0;
   let alreadyQueued = 0;
-  for (const { repository } of await listSyncableRepositories(deps.db)) {
-    const result = await requestRepositorySync({ ...deps, repositoryId: repository.id, kind: "catch-up" });
-    if (result.created) queued += 1;
-    else alreadyQueued += 1;
-  }
   let memberSyncs = 0;
   for (const installation of await listInstallations(deps.db)) {
-    if (installation.deletedAt || installation.suspendedAt || installation.accountType !== "Organization") continue;
+    if (installation.deletedAt || installation.suspendedAt) continue;
+    const summary = await fanOutSyncs({
+      ...deps,
+      installationId: installation.id,
+      repositoryIds: "all",
+      kind: "catch-up",
+    });
+    queued += summary.queued;
+    alreadyQueued += summary.alreadyQueued;
+    if (installation.accountType !== "Organization") continue;
     const result = await requestMemberSync({ ...deps, installationId: installation.id });
     if (result.outcome === "queued" && result.job.created) memberSyncs += 1;
   }
