@@ -96,11 +96,12 @@ async function runSync(
   repository: RepositoryRow,
 ): Promise<SyncOutcome> {
   const { db, log } = deps;
-  // A catch-up of a repository whose first sync never finished is its backfill.
-  const kind = job.kind === "catch-up" && !repository.lastSyncedAt ? "backfill" : job.kind;
+  // requestRepositorySync, the only way a sync is queued, already turned a catch-up without a
+  // high-water mark into a backfill.
+  const { kind } = job;
   const plan = planRun({
     repository,
-    job: { ...job, kind },
+    job,
     now: deps.now(),
     backfillDays: deps.settings.backfillDays,
     overlapMinutes: deps.settings.overlapMinutes,
