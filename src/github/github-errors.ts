@@ -20,6 +20,14 @@ function header(error: ErrorLike, name: string): string | undefined {
   return value === undefined ? undefined : String(value);
 }
 
+/**
+ * The error for a GraphQL answer whose repository or organization is null: GitHub's NOT_FOUND, so
+ * classifyGitHubError treats it like the same error raised by GitHub.
+ */
+export function notFoundError(what: "repository" | "organization"): Error {
+  return Object.assign(new Error(`${what} not found`), { errors: [{ type: "NOT_FOUND" }] });
+}
+
 /** At least a minute, as GitHub asks, when it gives no better time. */
 const MIN_SECONDARY_WAIT_MS = 60_000;
 

@@ -17,3 +17,9 @@ export function retryDelay(options: {
   const exponential = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
   return Math.round(exponential * (0.75 + random() * 0.5));
 }
+
+/** Resume a little after the reset, spread out so paused repositories don't all start in the same second. */
+export function resumeAt(resetAt: Date, now: Date, jitterMs = 30_000, random: () => number = Math.random): Date {
+  const base = Math.max(resetAt.getTime(), now.getTime());
+  return new Date(base + Math.min(1_000, jitterMs) + Math.floor(random() * jitterMs));
+}

@@ -1,10 +1,11 @@
 import type { Logger } from "pino";
 import type { Database } from "../../db/client.js";
 import type { InstallationGitHub } from "../../github/installation-client.js";
-import { decideOnFailure } from "../../jobs/github-failures.js";
+import { resumeAt } from "../../jobs/backoff.js";
+import { runPagedJob } from "../../jobs/paged-run.js";
+import { notFoundError } from "../../github/github-errors.js";
 import { getInstallation, updateInstallation } from "../installations/installations.repository.js";
 import { insertSyncRun } from "../repositories/sync-runs.repository.js";
-import { resumeAt } from "../repositories/sync-plan.models.js";
 import { markUnseenMembersLeft, upsertMembers } from "./members.repository.js";
 
 export interface MemberSyncDeps {
@@ -48,69 +49,60 @@ export async function syncMembers(deps: MemberSyncDeps, installationId: number):
     memberSyncError: null,
   });
   const log = deps.log.child({ installationId, account: installation.accountLogin });
-  let github: InstallationGitHub | undefined;
-  let tokenRefreshed = false;
   let after: string | null = null;
   let seen = 0;
-  for (;;) {
-    try {
-      github ??= await deps.github(installationId);
-      const low = github.meter.exhausted(deps.rateLimitFloor, ["graphql"]);
-      if (low) return await pause(deps, installationId, low.resetAt, log);
-      const page = await github.membersPage({ login: installation.accountLogin, after });
-      if (!page.organizationFound) {
-        throw Object.assign(new Error("organization not found"), { errors: [{ type: "NOT_FOUND" }] });
-      }
-      await upsertMembers(deps.db, installationId, page.members, startedAt);
-      seen += page.members.length;
-      await deps.touch();
-      if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
-    } catch (error) {
-      const decision = decideOnFailure({
-        error,
-        now: deps.now(),
-        tokenRefreshed,
-        canShrink: false,
-        isLastAttempt: deps.isLastAttempt,
-        attempts: deps.attempts,
-      });
-      if (decision.action === "pause") return await pause(deps, installationId, decision.resetAt, log);
-      if (decision.action === "refresh_token") {
-        tokenRefreshed = true;
-        if (github) await github.refreshToken();
-        continue;
-      }
-      if (decision.action === "give_up") {
+  return runPagedJob<MemberSyncOutcome>(
+    {
+      github: () => deps.github(installationId),
+      touch: deps.touch,
+      now: deps.now,
+      rateLimitFloor: deps.rateLimitFloor,
+      isLastAttempt: deps.isLastAttempt,
+      attempts: deps.attempts,
+      log,
+    },
+    {
+      async page(github) {
+        const page = await github.membersPage({ login: installation.accountLogin, after });
+        if (!page.organizationFound) throw notFoundError("organization");
+        await upsertMembers(deps.db, installationId, page.members, startedAt);
+        seen += page.members.length;
+        after = page.pageInfo.endCursor;
+        return page.pageInfo.hasNextPage ? "more" : "last";
+      },
+      async finish(github) {
+        const left = await markUnseenMembersLeft(deps.db, installationId, startedAt, deps.now());
+        await updateInstallation(deps.db, installationId, {
+          memberSyncStatus: "complete",
+          memberSyncCompletedAt: deps.now(),
+          memberCount: seen,
+          memberSyncError: null,
+        });
+        await recordRun(deps, { installationId, startedAt, github, outcome: "complete" });
+        log.info({ members: seen, left }, "member sync complete");
+        return { outcome: "complete", count: seen, left };
+      },
+      pause: (resetAt) => pause(deps, { installationId, resetAt, log }),
+      // Member pages have a fixed size of 100, so nothing shrinks.
+      async giveUp(decision, github) {
         const message = decision.code === "PERMISSION_MISSING" ? PERMISSION_HELP : decision.message;
         await updateInstallation(deps.db, installationId, { memberSyncStatus: "error", memberSyncError: message });
-        await recordRun(deps, installationId, startedAt, github, "error", message);
+        await recordRun(deps, { installationId, startedAt, github, outcome: "error", error: message });
         log.error({ reason: message }, "member sync failed");
         throw decision.error;
-      }
-      // Left: retry_later (member pages have a fixed size, so nothing shrinks).
-      await updateInstallation(deps.db, installationId, { memberSyncError: `Retrying: ${decision.message}` });
-      throw decision.action === "retry_later" ? decision.error : error;
-    }
-  }
-  const left = await markUnseenMembersLeft(deps.db, installationId, startedAt, deps.now());
-  await updateInstallation(deps.db, installationId, {
-    memberSyncStatus: "complete",
-    memberSyncCompletedAt: deps.now(),
-    memberCount: seen,
-    memberSyncError: null,
-  });
-  await recordRun(deps, installationId, startedAt, github, "complete");
-  log.info({ members: seen, left }, "member sync complete");
-  return { outcome: "complete", count: seen, left };
+      },
+      async retryLater(decision) {
+        await updateInstallation(deps.db, installationId, { memberSyncError: `Retrying: ${decision.message}` });
+      },
+    },
+  );
 }
 
 async function pause(
   deps: MemberSyncDeps,
-  installationId: number,
-  resetAt: Date,
-  log: Logger,
+  options: { installationId: number; resetAt: Date; log: Logger },
 ): Promise<MemberSyncOutcome> {
+  const { installationId, resetAt, log } = options;
   const until = resumeAt(resetAt, deps.now(), deps.pauseJitterMs);
   await updateInstallation(deps.db, installationId, { memberSyncStatus: "paused", memberSyncPausedUntil: until });
   log.info({ until }, "member sync paused for GitHub's rate limit");
@@ -119,12 +111,15 @@ async function pause(
 
 async function recordRun(
   deps: MemberSyncDeps,
-  installationId: number,
-  startedAt: Date,
-  github: InstallationGitHub | undefined,
-  outcome: "complete" | "error",
-  error?: string,
+  run: {
+    installationId: number;
+    startedAt: Date;
+    github: InstallationGitHub | undefined;
+    outcome: "complete" | "error";
+    error?: string;
+  },
 ) {
+  const { installationId, startedAt, github, outcome, error } = run;
   await insertSyncRun(deps.db, {
     installationId,
     repositoryId: null,

@@ -1,63 +1,13 @@
-import type pg from "pg";
-import type { Logger } from "pino";
-import type { Database } from "../../db/client.js";
-import type { InstallationGitHub, PullRequestNode } from "../../github/installation-client.js";
-import { decideOnFailure } from "../../jobs/github-failures.js";
-import type { RepositorySyncJobData } from "../../jobs/job-names.js";
-import { updateInstallation } from "../installations/installations.repository.js";
-import { toPullRequestRow, toReviewRow, type ReviewInsert } from "../pull-requests/pull-requests.mapper.js";
-import {
-  refreshFirstReviewAt,
-  storedUpdatedAt,
-  upsertPullRequests,
-  upsertReviews,
-} from "../pull-requests/pull-requests.repository.js";
+import { runPagedJob } from "../../jobs/paged-run.js";
+import type { RepositorySyncJobData } from "./repositories.jobs.js";
+import { completeRun, failRun, pauseRun } from "./repository-sync.endings.js";
+import type { RepositorySyncDeps, RunTotals, SyncOutcome, SyncRun } from "./repository-sync.models.js";
+import { skimPage, syncPage } from "./repository-sync.pages.js";
 import { getRepositoryWithInstallation, updateRepository, type RepositoryRow } from "./repositories.repository.js";
-import { insertSyncRun } from "./sync-runs.repository.js";
+import { planRun, serializeCursor, smallerPageSize } from "./sync-plan.models.js";
 import { acquireSyncSlot } from "./sync-slots.repository.js";
-import {
-  planRun,
-  resumeAt,
-  serializeCursor,
-  smallerPageSize,
-  type RunCursor,
-  type RunPlan,
-} from "./sync-plan.models.js";
 
-export interface RepositorySyncDeps {
-  db: Database;
-  pool: pg.Pool;
-  log: Logger;
-  now: () => Date;
-  /** The installation's GitHub client; created lazily so a busy or stopped run makes no call. */
-  github: (installationId: number) => Promise<InstallationGitHub>;
-  /** Extends the job's lock after each page. */
-  touch: () => Promise<void>;
-  isLastAttempt: (error: unknown) => boolean;
-  attempts: number;
-  settings: {
-    backfillDays: number;
-    overlapMinutes: number;
-    rateLimitFloor: number;
-    installationConcurrency: number;
-    pauseJitterMs: number;
-  };
-}
-
-export type SyncOutcome =
-  | { outcome: "complete"; firstSyncFinished: boolean; prs: number; reviews: number; durationMs: number }
-  | { outcome: "paused"; until: Date }
-  | { outcome: "busy" }
-  | { outcome: "stopped"; reason: string }
-  | { outcome: "failed"; firstSyncFinished: boolean; error: Error; durationMs: number };
-
-interface RunTotals {
-  prs: number;
-  reviews: number;
-  pages: number;
-  requests: number;
-  points: number;
-}
+export type { RepositorySyncDeps, SyncOutcome } from "./repository-sync.models.js";
 
 /**
  * Syncs one repository: a backfill (the last N days, or the older range an extension adds) or a
@@ -74,7 +24,36 @@ export async function syncRepository(deps: RepositorySyncDeps, job: RepositorySy
   const slot = await acquireSyncSlot(deps.pool, found.installation.id, deps.settings.installationConcurrency);
   if (!slot) return { outcome: "busy" };
   try {
-    return await runSync(deps, job, found.repository);
+    const run = await startRun(deps, job, found.repository);
+    return await runPagedJob(
+      {
+        github: () => deps.github(found.repository.installationId),
+        touch: deps.touch,
+        now: deps.now,
+        rateLimitFloor: deps.settings.rateLimitFloor,
+        isLastAttempt: deps.isLastAttempt,
+        attempts: deps.attempts,
+        log: run.log,
+      },
+      {
+        stopped: () => stoppedSince(run),
+        page: (github) => {
+          run.github = github;
+          return run.cursor.skim ? skimPage(run, github) : syncPage(run, github);
+        },
+        finish: () => completeRun(run),
+        pause: (resetAt, github) => pauseRun(run, { resetAt, github }),
+        shrink: { possible: () => smallerPageSize(run.pageSize) !== null, apply: (reason) => shrinkPage(run, reason) },
+        giveUp: (decision) => failRun(run, decision),
+        retryLater: async (decision, error) => {
+          run.log.warn({ err: error }, "sync failed; it will be retried");
+          await updateRepository(deps.db, run.repository.id, {
+            lastError: `Retrying: ${decision.message}`,
+            lastErrorCode: "RETRYING",
+          });
+        },
+      },
+    );
   } finally {
     await slot.release();
   }
@@ -90,12 +69,23 @@ function stopReason(found: {
   return undefined;
 }
 
-async function runSync(
-  deps: RepositorySyncDeps,
-  job: RepositorySyncJobData,
-  repository: RepositoryRow,
-): Promise<SyncOutcome> {
-  const { db, log } = deps;
+/** Checked before every page: an uninstall, suspension or removal while the run pages stops it there. */
+async function stoppedSince(run: SyncRun): Promise<SyncOutcome | undefined> {
+  const current = await getRepositoryWithInstallation(run.deps.db, run.repository.id);
+  const reason = current ? stopReason(current) : "repository is not tracked";
+  if (!reason) return undefined;
+  run.log.info({ reason }, "sync stopped");
+  return { outcome: "stopped", reason };
+}
+
+async function shrinkPage(run: SyncRun, reason: string): Promise<void> {
+  run.pageSize = smallerPageSize(run.pageSize)!;
+  run.log.warn({ pageSize: run.pageSize, reason }, "page too large for GitHub; shrinking it");
+  await updateRepository(run.deps.db, run.repository.id, { pageSize: run.pageSize });
+}
+
+/** Plans the run (resume or start over) and marks the repository as syncing with the plan's window. */
+async function startRun(deps: RepositorySyncDeps, job: RepositorySyncJobData, repository: RepositoryRow) {
   // requestRepositorySync, the only way a sync is queued, already turned a catch-up without a
   // high-water mark into a backfill.
   const { kind } = job;
@@ -115,7 +105,16 @@ async function runSync(
         points: repository.apiPoints,
       }
     : { prs: 0, reviews: 0, pages: 0, requests: 0, points: 0 };
-  await updateRepository(db, repository.id, {
+  const fresh = {
+    prsSynced: 0,
+    reviewsSynced: 0,
+    pagesFetched: 0,
+    apiRequests: 0,
+    apiPoints: 0,
+    reachedAt: null,
+    syncCompletedAt: null,
+  };
+  await updateRepository(deps.db, repository.id, {
     status: "syncing",
     syncKind: kind,
     syncStartedAt: plan.startedAt,
@@ -126,311 +125,16 @@ async function runSync(
     pausedUntil: null,
     lastError: null,
     lastErrorCode: null,
-    ...(plan.resumed
-      ? {}
-      : {
-          prsSynced: 0,
-          reviewsSynced: 0,
-          pagesFetched: 0,
-          apiRequests: 0,
-          apiPoints: 0,
-          reachedAt: null,
-          syncCompletedAt: null,
-        }),
+    ...(plan.resumed ? {} : fresh),
     lastProgressAt: deps.now(),
   });
-  const runLog = log.child({
+  const log = deps.log.child({
     repository: repository.fullName,
     repositoryId: repository.id,
     kind,
     resumed: plan.resumed,
   });
-  runLog.info({ windowStart: plan.windowStart, cursor: plan.cursor }, "sync started");
-
-  const [owner, name] = repository.fullName.split("/") as [string, string];
-  let cursor: RunCursor = plan.cursor;
-  let pageSize = plan.pageSize;
-  let tokenRefreshed = false;
-  let github: InstallationGitHub | undefined;
-  const spent = () => ({
-    requests: totals.requests + (github?.meter.requests ?? 0),
-    points: totals.points + (github?.meter.graphqlPoints ?? 0),
-  });
-
-  for (;;) {
-    try {
-      const current = await getRepositoryWithInstallation(db, repository.id);
-      const stop = current ? stopReason(current) : "repository is not tracked";
-      if (stop) {
-        runLog.info({ reason: stop }, "sync stopped");
-        return { outcome: "stopped", reason: stop };
-      }
-      github ??= await deps.github(repository.installationId);
-      const low = github.meter.exhausted(deps.settings.rateLimitFloor, ["graphql"]);
-      if (low) return await pause(deps, repository, low.resetAt, github, spent(), runLog);
-
-      if (cursor.skim) {
-        cursor = await skimPage(deps, github, repository, { owner, name, pageSize, cursor }, spent);
-        continue;
-      }
-
-      const page = await github.pullRequestsPage({ owner, name, first: pageSize, after: cursor.after });
-      if (!page.repositoryFound) {
-        throw Object.assign(new Error("repository not found"), { errors: [{ type: "NOT_FOUND" }] });
-      }
-      const inWindow = page.nodes.filter((n) => new Date(n.updatedAt) >= plan.windowStart);
-      const reachedEnd = inWindow.length < page.nodes.length || !page.pageInfo.hasNextPage;
-      const known = await storedUpdatedAt(
-        db,
-        inWindow.map((n) => n.databaseId!),
-      );
-      const reviews = await collectReviews(github, inWindow, known);
-      cursor = { after: page.pageInfo.endCursor, ...(cursor.extending ? { extending: true } : {}) };
-      totals.prs += inWindow.length;
-      totals.reviews += reviews.length;
-      totals.pages += 1;
-      const oldest = inWindow.at(-1);
-      await db.transaction(async (tx) => {
-        await upsertPullRequests(
-          tx,
-          inWindow.map((n) => toPullRequestRow(n, repository.id)),
-        );
-        await upsertReviews(tx, reviews);
-        await refreshFirstReviewAt(tx, inWindow.map((n) => n.databaseId!).filter(Boolean));
-        const budget = github!.meter.budgets.get("graphql");
-        await updateRepository(tx, repository.id, {
-          prsSynced: totals.prs,
-          reviewsSynced: totals.reviews,
-          pagesFetched: totals.pages,
-          reachedAt: reachedEnd ? plan.windowStart : oldest ? new Date(oldest.updatedAt) : undefined,
-          cursor: reachedEnd ? null : serializeCursor(cursor),
-          pageSize,
-          apiRequests: spent().requests,
-          apiPoints: spent().points,
-          rateLimitRemaining: budget?.remaining ?? null,
-          rateLimitResetAt: budget?.resetAt ?? null,
-          lastProgressAt: deps.now(),
-        });
-      });
-      await deps.touch();
-      if (reachedEnd)
-        return await complete(deps, repository, plan, kind, totals, spent(), cursor.extending === true, runLog);
-    } catch (error) {
-      const decision = decideOnFailure({
-        error,
-        now: deps.now(),
-        tokenRefreshed,
-        canShrink: smallerPageSize(pageSize) !== null,
-        isLastAttempt: deps.isLastAttempt,
-        attempts: deps.attempts,
-      });
-      switch (decision.action) {
-        case "pause":
-          return await pause(deps, repository, decision.resetAt, github, spent(), runLog);
-        case "refresh_token":
-          tokenRefreshed = true;
-          runLog.warn("GitHub refused the installation token; retrying with a new one");
-          if (github) await github.refreshToken();
-          continue;
-        case "shrink_page":
-          pageSize = smallerPageSize(pageSize)!;
-          runLog.warn({ pageSize, reason: decision.message }, "page too large for GitHub; shrinking it");
-          await updateRepository(db, repository.id, { pageSize });
-          continue;
-        case "give_up":
-          return await fail(deps, repository, plan, kind, totals, spent(), decision, runLog);
-        case "retry_later":
-          runLog.warn({ err: error }, "sync failed; it will be retried");
-          await updateRepository(db, repository.id, {
-            lastError: `Retrying: ${decision.message}`,
-            lastErrorCode: "RETRYING",
-          });
-          throw decision.error;
-      }
-    }
-  }
-}
-
-/** Skims one page of cursors while extending history; returns where to continue. */
-async function skimPage(
-  deps: RepositorySyncDeps,
-  github: InstallationGitHub,
-  repository: RepositoryRow,
-  args: { owner: string; name: string; pageSize: number; cursor: RunCursor },
-  spent: () => { requests: number; points: number },
-): Promise<RunCursor> {
-  const { cursor } = args;
-  const until = new Date(cursor.skim!.until);
-  const page = await github.pullRequestCursorsPage({
-    owner: args.owner,
-    name: args.name,
-    first: args.pageSize,
-    after: cursor.after,
-  });
-  if (!page.repositoryFound)
-    throw Object.assign(new Error("repository not found"), { errors: [{ type: "NOT_FOUND" }] });
-  const crosses = !page.pageInfo.hasNextPage || page.nodes.some((n) => new Date(n.updatedAt) < until);
-  // The page that reaches into the missing range is fetched again, in full, from the same cursor.
-  const next: RunCursor = crosses
-    ? { after: cursor.after, extending: true }
-    : { after: page.pageInfo.endCursor, skim: cursor.skim!, extending: true };
-  const last = page.nodes.at(-1);
-  await updateRepository(deps.db, repository.id, {
-    cursor: serializeCursor(next),
-    ...(last && !crosses ? { reachedAt: new Date(last.updatedAt) } : {}),
-    apiRequests: spent().requests,
-    apiPoints: spent().points,
-    lastProgressAt: deps.now(),
-  });
-  await deps.touch();
-  return next;
-}
-
-/**
- * All reviews of the page's pull requests, paging further only for the few with more than 100 — and
- * not for one stored at the same updated_at (a new or dismissed review updates the pull request), as
- * the overlap of a catch-up brings back.
- */
-async function collectReviews(
-  github: InstallationGitHub,
-  nodes: PullRequestNode[],
-  known: Map<number, Date>,
-): Promise<ReviewInsert[]> {
-  const rows: ReviewInsert[] = [];
-  for (const node of nodes) {
-    const prId = node.databaseId!;
-    const add = (list: PullRequestNode["reviews"]["nodes"]) => {
-      for (const review of list) {
-        const row = toReviewRow(review, prId);
-        if (row) rows.push(row);
-      }
-    };
-    add(node.reviews.nodes);
-    const stored = known.get(prId);
-    if (stored && stored.getTime() >= new Date(node.updatedAt).getTime()) continue;
-    let pageInfo = node.reviews.pageInfo;
-    while (pageInfo.hasNextPage) {
-      const more = await github.reviewsPage({ pullRequestNodeId: node.id, after: pageInfo.endCursor });
-      add(more.nodes);
-      pageInfo = more.pageInfo;
-    }
-  }
-  return rows;
-}
-
-async function pause(
-  deps: RepositorySyncDeps,
-  repository: RepositoryRow,
-  resetAt: Date,
-  github: InstallationGitHub | undefined,
-  spent: { requests: number; points: number },
-  log: Logger,
-): Promise<SyncOutcome> {
-  const until = resumeAt(resetAt, deps.now(), deps.settings.pauseJitterMs);
-  const budget = github?.meter.budgets.get("graphql");
-  await updateRepository(deps.db, repository.id, {
-    status: "paused",
-    pausedUntil: until,
-    rateLimitResetAt: resetAt,
-    rateLimitRemaining: budget?.remaining ?? 0,
-    apiRequests: spent.requests,
-    apiPoints: spent.points,
-  });
-  log.info({ until }, "sync paused for GitHub's rate limit");
-  return { outcome: "paused", until };
-}
-
-async function finishRun(
-  deps: RepositorySyncDeps,
-  repository: RepositoryRow,
-  plan: RunPlan,
-  kind: string,
-  totals: RunTotals,
-  spent: { requests: number; points: number },
-  outcome: "complete" | "error",
-  error?: string,
-) {
-  await insertSyncRun(deps.db, {
-    installationId: repository.installationId,
-    repositoryId: repository.id,
-    kind: kind as "backfill" | "catch-up",
-    startedAt: plan.startedAt,
-    finishedAt: deps.now(),
-    outcome,
-    prsWritten: totals.prs,
-    reviewsWritten: totals.reviews,
-    apiRequests: spent.requests,
-    graphqlPoints: spent.points,
-    error: error ?? null,
-  });
-  return repository.initialSyncFinishedAt === null;
-}
-
-async function complete(
-  deps: RepositorySyncDeps,
-  repository: RepositoryRow,
-  plan: RunPlan,
-  kind: string,
-  totals: RunTotals,
-  spent: { requests: number; points: number },
-  extended: boolean,
-  log: Logger,
-): Promise<SyncOutcome> {
-  const fresh = (await getRepositoryWithInstallation(deps.db, repository.id))?.repository ?? repository;
-  const history =
-    kind === "backfill" && (!fresh.historySince || plan.windowStart < fresh.historySince)
-      ? plan.windowStart
-      : fresh.historySince;
-  await updateRepository(deps.db, repository.id, {
-    status: "complete",
-    syncCompletedAt: deps.now(),
-    // The run's start, not its end: a pull request updated while the run paged is caught next time.
-    // An extension skipped the newest pages, so it leaves the mark where it was.
-    ...(extended ? {} : { lastSyncedAt: plan.startedAt }),
-    historySince: history,
-    cursor: null,
-    pausedUntil: null,
-    lastError: null,
-    lastErrorCode: null,
-    lastRunPoints: spent.points,
-    initialSyncFinishedAt: fresh.initialSyncFinishedAt ?? deps.now(),
-  });
-  const firstSyncFinished = await finishRun(deps, fresh, plan, kind, totals, spent, "complete");
-  log.info(
-    { prs: totals.prs, reviews: totals.reviews, points: spent.points, requests: spent.requests },
-    "sync complete",
-  );
-  const durationMs = deps.now().getTime() - plan.startedAt.getTime();
-  return { outcome: "complete", firstSyncFinished, prs: totals.prs, reviews: totals.reviews, durationMs };
-}
-
-async function fail(
-  deps: RepositorySyncDeps,
-  repository: RepositoryRow,
-  plan: RunPlan,
-  kind: string,
-  totals: RunTotals,
-  spent: { requests: number; points: number },
-  decision: { code: string; message: string; error: Error },
-  log: Logger,
-): Promise<SyncOutcome> {
-  const fresh = (await getRepositoryWithInstallation(deps.db, repository.id))?.repository ?? repository;
-  await updateRepository(deps.db, repository.id, {
-    status: "error",
-    lastError: decision.message,
-    lastErrorCode: decision.code,
-    lastRunPoints: spent.points,
-    initialSyncFinishedAt: fresh.initialSyncFinishedAt ?? deps.now(),
-  });
-  if (decision.code === "BAD_CREDENTIALS") {
-    await updateInstallation(deps.db, repository.installationId, { credentialsInvalidAt: deps.now() });
-  }
-  const firstSyncFinished = await finishRun(deps, fresh, plan, kind, totals, spent, "error", decision.message);
-  log.error({ code: decision.code, reason: decision.message }, "sync failed");
-  return {
-    outcome: "failed",
-    firstSyncFinished,
-    error: decision.error,
-    durationMs: deps.now().getTime() - plan.startedAt.getTime(),
-  };
+  log.info({ windowStart: plan.windowStart, cursor: plan.cursor }, "sync started");
+  const run: SyncRun = { deps, repository, plan, kind, totals, cursor: plan.cursor, pageSize: plan.pageSize, log };
+  return run;
 }

@@ -107,9 +107,3 @@ export function smallerPageSize(current: number): number | null {
   const next = PAGE_SIZES.find((size) => size < current);
   return next ?? null;
 }
-
-/** Resume a little after the reset, spread out so paused repositories don't all start in the same second. */
-export function resumeAt(resetAt: Date, now: Date, jitterMs = 30_000, random: () => number = Math.random): Date {
-  const base = Math.max(resetAt.getTime(), now.getTime());
-  return new Date(base + Math.min(1_000, jitterMs) + Math.floor(random() * jitterMs));
-}
