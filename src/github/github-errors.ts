@@ -3,7 +3,10 @@ export type GitHubFailure =
   | { kind: "rate_limited"; resetAt: Date; message: string }
   | { kind: "bad_credentials"; message: string }
   | { kind: "permanent"; code: string; message: string }
+  /** GitHub refused the page as too many nodes (MAX_NODE_LIMIT_EXCEEDED). */
   | { kind: "page_too_large"; message: string }
+  /** A 502, 504 or timeout: GitHub could not build the answer in time, often because the page is heavy. */
+  | { kind: "timed_out"; message: string }
   | { kind: "transient"; message: string };
 
 interface ErrorLike {
@@ -109,7 +112,7 @@ export function classifyGitHubError(error: unknown, now: Date): GitHubFailure {
     };
   }
   if (status === 502 || status === 504 || /something went wrong|timeout/i.test(message)) {
-    return { kind: "page_too_large", message: `GitHub timed out (${status ?? "no status"}): ${message}` };
+    return { kind: "timed_out", message: `GitHub timed out (${status ?? "no status"}): ${message}` };
   }
   return {
     kind: "transient",

@@ -9,10 +9,13 @@ export function registerHealthRoutes(router: AppRouter, deps: { pool: pg.Pool; q
   router.on("GET", "/health", async ({ res }) => {
     const started = Date.now();
     try {
-      const { rows } = await deps.pool.query<{ queued: string; running: string; failed: string }>(
-        `SELECT count(*) FILTER (WHERE next_run_at IS NOT NULL AND locked_at IS NULL) AS queued,
+      // The same states as the pr_sync_jobs metric: a failed job waiting for its retry is "retrying";
+      // one whose tries are used up (or whose failure is permanent) is "failed" and will not run again.
+      const { rows } = await deps.pool.query<{ queued: string; running: string; retrying: string; failed: string }>(
+        `SELECT count(*) FILTER (WHERE next_run_at IS NOT NULL AND locked_at IS NULL AND coalesce(fail_count, 0) = 0) AS queued,
                 count(*) FILTER (WHERE locked_at IS NOT NULL) AS running,
-                count(*) FILTER (WHERE fail_count > 0 AND next_run_at IS NOT NULL) AS failed
+                count(*) FILTER (WHERE fail_count > 0 AND next_run_at IS NOT NULL AND locked_at IS NULL) AS retrying,
+                count(*) FILTER (WHERE fail_count > 0 AND next_run_at IS NULL AND locked_at IS NULL) AS failed
            FROM ${AGENDA_TABLE}`,
       );
       const counts = rows[0]!;
@@ -23,7 +26,8 @@ export function registerHealthRoutes(router: AppRouter, deps: { pool: pg.Pool; q
           status: deps.queue.isRunning() ? "running" : "stopped",
           queued: Number(counts.queued),
           running: Number(counts.running),
-          retrying: Number(counts.failed),
+          retrying: Number(counts.retrying),
+          failed: Number(counts.failed),
         },
       });
     } catch (error) {

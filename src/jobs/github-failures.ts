@@ -32,6 +32,7 @@ export function decideOnFailure(options: {
     case "permanent":
       return permanent(failure.code, failure.message, options.error);
     case "page_too_large":
+    case "timed_out":
       if (options.canShrink) return { action: "shrink_page", message: failure.message };
       return transient(failure.message, options);
     case "transient":

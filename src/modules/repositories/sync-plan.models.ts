@@ -17,6 +17,12 @@ export interface RunCursor {
   extending?: boolean;
 }
 
+/** What planRun reads of the repository row: the stored run and the history already synced. */
+export type PlanInput = Pick<
+  RepositoryRow,
+  "cursor" | "pageSize" | "syncKind" | "syncStartedAt" | "windowStart" | "windowEnd" | "lastSyncedAt" | "historySince"
+>;
+
 export interface RunPlan {
   /** The run's start: the high-water mark once it succeeds. Kept across pauses. */
   startedAt: Date;
@@ -50,7 +56,7 @@ export function serializeCursor(cursor: RunCursor): string {
  * - catch-up: from the last successful sync minus the overlap.
  */
 export function planRun(options: {
-  repository: RepositoryRow;
+  repository: PlanInput;
   job: RepositorySyncJobData;
   now: Date;
   backfillDays: number;

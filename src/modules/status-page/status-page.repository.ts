@@ -14,7 +14,8 @@ export interface InstallationSummaryRow {
   installation: InstallationRow;
   repositories: number;
   synced: number;
-  active: number;
+  /** Active repositories with a sync pending, running or paused. */
+  busy: number;
 }
 
 /** Installations (all, or only `ids`) with how many active repositories they have and how many have synced. */
@@ -47,7 +48,7 @@ export async function listInstallationSummaries(
     installation: r.installation,
     repositories: r.total ?? 0,
     synced: r.synced ?? 0,
-    active: r.busy ?? 0,
+    busy: r.busy ?? 0,
   }));
 }
 

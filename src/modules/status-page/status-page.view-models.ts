@@ -86,7 +86,7 @@ export function installationView(row: InstallationSummaryRow, now: Date) {
     deleted: i.deletedAt !== null,
     repositories: row.repositories,
     synced: row.synced,
-    busy: row.active,
+    busy: row.busy,
     memberSync: {
       status: i.memberSyncStatus,
       label: memberStates[i.memberSyncStatus] ?? i.memberSyncStatus,
