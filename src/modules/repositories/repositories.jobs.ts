@@ -20,11 +20,3 @@ export interface RepositoryFanOutJobData {
   repositoryIds: number[] | "all";
   kind: SyncKind;
 }
-
-/** The jobs of the repositories module, by name, with their data. */
-export interface RepositoryJobs {
-  "repository.sync": RepositorySyncJobData;
-  "repositories.fan-out": RepositoryFanOutJobData;
-  /** The daily catch-up of every live installation. */
-  "catch-up.all": Record<string, never>;
-}
