@@ -116,10 +116,11 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     };
   }
 
+  const secret = config.WEBHOOK_SECRET ?? "development";
   const probot = new Probot({
     appId: config.APP_ID,
     privateKey,
-    secret: config.WEBHOOK_SECRET ?? "development",
+    secret,
     baseUrl: githubApiUrl(config),
     log: log as never,
     Octokit: createOctokitClass({ ...defaultOctokitOptions, ...options.octokit }),
@@ -154,7 +155,13 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
   let accepting = true;
   const router = createRouter();
   const middleware = await createNodeMiddleware(createApp(runtime, router), { probot, webhooksPath: WEBHOOK_PATH });
-  const guard = createWebhookGuard({ webhookPath: WEBHOOK_PATH, isAccepting: () => accepting });
+  const guard = createWebhookGuard({
+    webhookPath: WEBHOOK_PATH,
+    secret,
+    log,
+    isAccepting: () => accepting,
+    onRejected: (event) => runtime.metrics.webhookDeliveries.inc({ event, outcome: "rejected" }),
+  });
   const httpServer: HttpServer = createServer(async (req, res) => {
     try {
       if (await guard(req, res)) return;
