@@ -11,6 +11,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded-post
 import { runMigrations } from "./db/migrate.js";
 import { createPool } from "./db/pool.js";
 import { createOctokitClass, defaultOctokitOptions, type OctokitOptions } from "./github/octokit.js";
+import { sendJson } from "./http/responses.js";
 import { createRouter } from "./http/router.js";
 import { createWebhookGuard } from "./http/webhook-guard.js";
 import { jobDefinitions, scheduleRecurringJobs } from "./jobs/job-list.js";
@@ -166,11 +167,11 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     try {
       if (await guard(req, res)) return;
       if (await middleware(req, res)) return;
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not_found" }));
+      sendJson(res, 404, { error: "not_found" });
     } catch (error) {
       log.error({ err: error }, "request failed");
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: "internal_error" }));
+      if (res.headersSent) res.end();
+      else sendJson(res, 500, { error: "internal_error" });
     }
   });
   await new Promise<void>((resolve, reject) => {
