@@ -26,7 +26,8 @@ export interface WebhookGuardOptions {
 
 function refuse(req: IncomingMessage, res: ServerResponse, status: number, error: string, message: string): true {
   sendJson(res, status, { error, message }, { connection: "close" });
-  // Nothing of a refused body is read: its connection is cut once the answer is out.
+  // Nothing of a refused body is read: its connection is cut once the answer is out. (A client still
+  // sending may see that as a reset before it reads the 413.)
   closeAfterAnswer(req, res, 0);
   return true;
 }
