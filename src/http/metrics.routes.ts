@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { bearerToken } from "./operator-token.js";
@@ -8,7 +9,7 @@ import type { HttpSecurity } from "./security.js";
 /** GET /metrics in Prometheus' text format, for a scraper holding ADMIN_TOKEN as its bearer token. */
 export function registerMetricsRoutes(
   router: AppRouter,
-  deps: { config: Config; metrics: Metrics; security: HttpSecurity },
+  deps: { config: Config; metrics: Metrics; security: HttpSecurity; log: Logger },
 ): void {
   router.on("GET", "/metrics", async ({ req, res }) => {
     if (!deps.config.ADMIN_TOKEN) {
@@ -36,7 +37,8 @@ export function registerMetricsRoutes(
     }
     try {
       sendText(res, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType);
-    } catch {
+    } catch (error) {
+      deps.log.warn({ err: error }, "metrics could not be read");
       sendJson(res, 503, { error: "metrics_unavailable", message: "metrics could not be read; see the log" });
     }
   });
