@@ -99,7 +99,7 @@ export class Browser {
     nock(WEB)
       .post(
         "/login/oauth/access_token",
-        (body) =>
+        (body: { code?: string; client_secret?: string; code_verifier?: string }) =>
           body.code === `code-${login}` &&
           body.client_secret === CLIENT_SECRET &&
           createHash("sha256").update(String(body.code_verifier)).digest("base64url") === challenge,
