@@ -146,7 +146,7 @@ describe("who may see and who may act", () => {
     const callback = `/status/auth/github/callback?code=c1&state=${encodeURIComponent(authorize.searchParams.get("state")!)}`;
     const pre = browser.cookies.get("prsync_pre")!;
     nock(WEB)
-      .post("/login/oauth/access_token", (body) => typeof body.code_verifier === "string")
+      .post("/login/oauth/access_token", (body: { code_verifier?: unknown }) => typeof body.code_verifier === "string")
       .reply(200, { access_token: "ghu_uma" });
     nock(API).get("/user").reply(200, { login: "uma", id: 7 });
     nock(API).get("/user/installations").query(true).reply(200, { total_count: 0, installations: [] });
