@@ -17,6 +17,7 @@ import { naiveBackfill, naiveCatchUp, type NaiveRun } from "./naive.js";
 import { startPrSyncProcess } from "./pr-sync-handle.js";
 import type { MemoryFigures } from "./pr-sync-messages.js";
 import { measureStatusPage, type StatusPageResult } from "./status-page-load.js";
+import { measureWebhookFlood, type WebhookFloodResult } from "./webhook-flood.js";
 import { loadWebhooks, type WebhookLoadResult } from "./webhook-load.js";
 
 export interface BenchOptions {
@@ -44,6 +45,8 @@ export interface BenchResults {
   };
   naive: { backfill: NaiveRun; catchUpNoChanges: NaiveRun; catchUp50Changes: NaiveRun };
   webhooks: WebhookLoadResult | NotMeasured;
+  /** Unsigned chunked bodies sent to every webhook path variant, against a pr-sync process of its own. */
+  webhookFlood: WebhookFloodResult | NotMeasured;
   statusPage: StatusPageResult | NotMeasured;
   /** The pr-sync process alone (the simulator and the load generators run in the bench's own process). */
   prSyncMemory: MemoryFigures;
@@ -99,6 +102,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     SESSION_SECRET: randomBytes(32).toString("hex"),
     LOG_LEVEL: "warn",
   };
+  progress("20 clients sending 200 MB chunked bodies to every webhook path variant…");
+  const webhookFlood = await measureWebhookFlood({
+    env,
+    databaseUrl: options.databaseUrl,
+    clients: 20,
+    mbPerBody: 200,
+    timeoutMs: 10_000,
+  }).catch((error: unknown) => notMeasured(`webhook flood: ${(error as Error).message}`));
   const pool = createPool(options.databaseUrl, { max: 2 });
   const app = await startPrSyncProcess({ env, databaseUrl: options.databaseUrl }).catch(async (error: unknown) => {
     await Promise.all([pool.end(), sim.stop()]);
@@ -183,6 +194,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       prSync: { backfill, catchUpNoChanges, catchUp50Changes },
       naive,
       webhooks,
+      webhookFlood,
       statusPage,
       prSyncMemory,
       benchProcessPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),

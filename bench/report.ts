@@ -24,7 +24,7 @@ const outsideBudget = (m: SyncMeasure) =>
 
 /** The bench table: pr-sync next to the naive REST approach, with the targets from the project's goals. */
 export function formatReport(results: BenchResults): string {
-  const { prSync, naive, webhooks, statusPage } = results;
+  const { prSync, naive, webhooks, webhookFlood, statusPage } = results;
   const perRepository = (m: SyncMeasure) => (budgetRequests(m) / m.repositories).toFixed(1);
   const rows: Row[] = [
     [
@@ -86,6 +86,19 @@ export function formatReport(results: BenchResults): string {
       "0 errors",
     ],
     [
+      isMeasured(webhookFlood)
+        ? `${webhookFlood.clients} clients × ${webhookFlood.mbPerBody} MB chunked, unsigned, to ${webhookFlood.variants} webhook path variants: peak RSS`
+        : "Unsigned 200 MB chunked bodies to every webhook path variant: peak RSS",
+      cell(
+        webhookFlood,
+        (f) =>
+          `${f.peakRssMb} MB (idle ${f.rssIdleMb} MB, peak before ${f.peakBeforeMb} MB); ${f.refused} of ${f.requests} got 413, ${f.other} other, in ${f.seconds} s`,
+      ),
+      "",
+      "",
+      "near idle, all 413",
+    ],
+    [
       `Status page, installation with ${isMeasured(statusPage) ? statusPage.repositories : "?"} repositories: median / p95`,
       cell(
         statusPage,
@@ -121,7 +134,7 @@ export function formatReport(results: BenchResults): string {
   const header: Row = ["Measure", "pr-sync", "naive REST", "naive/pr-sync", "target"];
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
   const line = (row: Row) => row.map((c, i) => c.padEnd(widths[i]!)).join(" | ");
-  const notes = [prSync.backfill, prSync.catchUpNoChanges, prSync.catchUp50Changes, webhooks, statusPage]
+  const notes = [prSync.backfill, prSync.catchUpNoChanges, prSync.catchUp50Changes, webhooks, webhookFlood, statusPage]
     .filter((v): v is NotMeasured => !isMeasured(v))
     .map((v) => `not measured: ${v.notMeasured}`);
   const hours = (naive.backfill.requests / 5_000).toFixed(1);

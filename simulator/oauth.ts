@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { newToken } from "./auth.js";
 import type { SimulatorState } from "./state.js";
 
@@ -27,13 +27,27 @@ export function authorize(state: SimulatorState, url: URL, now: number): OAuthAn
   const redirectUri = url.searchParams.get("redirect_uri");
   if (clientId !== state.clientId) return html(404, "Not Found: unknown client_id");
   if (!redirectUri) return html(400, "The redirect_uri is missing.");
+  const challenge = url.searchParams.get("code_challenge");
+  const method = url.searchParams.get("code_challenge_method") ?? "plain";
+  if (challenge !== null && method !== "S256") return html(400, "Only the S256 code_challenge_method is supported.");
   const code = randomBytes(10).toString("hex");
-  state.oauthCodes.set(code, { userId: state.oauthUserId, expiresAt: now + CODE_TTL_MS });
+  state.oauthCodes.set(code, {
+    userId: state.oauthUserId,
+    expiresAt: now + CODE_TTL_MS,
+    ...(challenge !== null ? { codeChallenge: challenge } : {}),
+  });
   const target = new URL(redirectUri);
   target.searchParams.set("code", code);
   const oauthState = url.searchParams.get("state");
   if (oauthState !== null) target.searchParams.set("state", oauthState);
   return { status: 302, body: "", headers: { location: target.toString() } };
+}
+
+/** PKCE (RFC 7636, S256): a code issued for a challenge needs the verifier whose SHA-256 it is. */
+function verifierMatches(challenge: string | undefined, verifier: string | undefined): boolean {
+  if (challenge === undefined) return true;
+  if (!verifier) return false;
+  return createHash("sha256").update(verifier).digest("base64url") === challenge;
 }
 
 function readParameters(url: URL, body: string, contentType: string): Record<string, string> {
@@ -87,7 +101,7 @@ export function exchangeCode(
   } else {
     const grant = state.oauthCodes.get(parameters.code ?? "");
     state.oauthCodes.delete(parameters.code ?? "");
-    if (!grant || grant.expiresAt <= now)
+    if (!grant || grant.expiresAt <= now || !verifierMatches(grant.codeChallenge, parameters.code_verifier))
       return error("bad_verification_code", "The code passed is incorrect or expired.", "bad-verification-code");
     userId = grant.userId;
   }

@@ -1,6 +1,7 @@
 import { canReadMembers, canReadRepository, canUserSeeAccount } from "./access.js";
 import { newToken, type Principal } from "./auth.js";
 import { findAccountByLogin, findRepository, installationRepositories, type SimPullRequest } from "./dataset.js";
+import { ownMembership, userMembership } from "./memberships.js";
 import { paginate } from "./paging.js";
 import type { Resource } from "./rate-limits.js";
 import {
@@ -288,6 +289,18 @@ const ROUTES: Route[] = [
     },
   },
   { method: "GET", pattern: /^\/user\/installations$/, caller: "user", handle: userInstallations },
+  {
+    method: "GET",
+    pattern: /^\/user\/memberships\/orgs\/([^/]+)$/,
+    caller: "user",
+    handle: (c, [org]) => ownMembership(c.urls, c.state.data, c.principal, org!),
+  },
+  {
+    method: "GET",
+    pattern: /^\/orgs\/([^/]+)\/memberships\/([^/]+)$/,
+    caller: "token",
+    handle: (c, [org, user]) => userMembership(c.urls, c.state.data, c.principal, org!, user!),
+  },
 ];
 
 export type MatchedRoute = { route: Route; params: string[] };

@@ -35,7 +35,7 @@ export interface SimulatorState {
   webhookSecret: string;
   publicKey: KeyObject;
   tokens: Map<string, IssuedToken>;
-  oauthCodes: Map<string, { userId: number; expiresAt: number }>;
+  oauthCodes: Map<string, { userId: number; expiresAt: number; codeChallenge?: string }>;
   refreshTokens: Map<string, number>;
   tokenTtlMs: number;
   userTokenTtlMs: number;

@@ -92,6 +92,12 @@ export const settings = {
     expected: "an http:// or https:// URL",
     parse: optionalUrl(["http", "https"]),
   }),
+  TRUST_PROXY: setting({
+    doc: "How many reverse proxies stand in front of pr-sync. Rate limits key on the address that many entries from the right of X-Forwarded-For; 0 uses the connecting address and ignores the header.",
+    default: "0",
+    expected: "a whole number from 0 to 10",
+    parse: wholeNumber(0, 10),
+  }),
   BACKFILL_DAYS: setting({
     doc: "How many days of pull requests the first sync of a repository fetches.",
     default: "30",

@@ -20,6 +20,9 @@ const REDACT = [
   "*.clientSecret",
   "password",
   "*.password",
+  // A delivery whose signature did not match never reaches Probot; should one ever be logged, its body stays out.
+  "event.payload",
+  "*.event.payload",
 ];
 
 /** Structured JSON logs (pino, as Probot uses). `destination` lets tests capture every line. */

@@ -11,6 +11,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded-post
 import { runMigrations } from "./db/migrate.js";
 import { createPool } from "./db/pool.js";
 import { createOctokitClass, defaultOctokitOptions, type OctokitOptions } from "./github/octokit.js";
+import { sendJson } from "./http/responses.js";
 import { createRouter } from "./http/router.js";
 import { createWebhookGuard } from "./http/webhook-guard.js";
 import { jobDefinitions, scheduleRecurringJobs } from "./jobs/job-list.js";
@@ -116,10 +117,11 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     };
   }
 
+  const secret = config.WEBHOOK_SECRET ?? "development";
   const probot = new Probot({
     appId: config.APP_ID,
     privateKey,
-    secret: config.WEBHOOK_SECRET ?? "development",
+    secret,
     baseUrl: githubApiUrl(config),
     log: log,
     Octokit: createOctokitClass({ ...defaultOctokitOptions, ...options.octokit }),
@@ -154,16 +156,22 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
   let accepting = true;
   const router = createRouter();
   const middleware = await createNodeMiddleware(createApp(runtime, router), { probot, webhooksPath: WEBHOOK_PATH });
-  const guard = createWebhookGuard({ webhookPath: WEBHOOK_PATH, isAccepting: () => accepting });
+  const guard = createWebhookGuard({
+    webhookPath: WEBHOOK_PATH,
+    secret,
+    log,
+    isAccepting: () => accepting,
+    onRejected: (event) => runtime.metrics.webhookDeliveries.inc({ event, outcome: "rejected" }),
+  });
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       if (await guard(req, res)) return;
       if (await middleware(req, res)) return;
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not_found" }));
+      sendJson(res, 404, { error: "not_found" });
     } catch (error) {
       log.error({ err: error }, "request failed");
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: "internal_error" }));
+      if (res.headersSent) res.end();
+      else sendJson(res, 500, { error: "internal_error" });
     }
   };
   // serve answers every error itself, so its promise never rejects.

@@ -53,7 +53,7 @@ describe("starting pr-sync", () => {
     }
   });
 
-  it("answers 503 on /health while PostgreSQL is down and recovers when it is back", async () => {
+  it("answers 503 on /health while PostgreSQL is down, saying only that it is unavailable, and recovers when it is back", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pr-sync-restart-"));
     const port = await freePort();
     let server = await startEmbeddedPostgres({ dataDir, port });
@@ -64,7 +64,10 @@ describe("starting pr-sync", () => {
       await server.stop();
       const down = await fetch(`${app.url}/health`);
       expect(down.status).toBe(503);
-      expect(await down.json()).toMatchObject({ status: "unavailable", database: { status: "unreachable" } });
+      const text = await down.text();
+      expect(JSON.parse(text)).toMatchObject({ status: "unavailable", database: "unavailable" });
+      expect(text).not.toContain(String(port));
+      expect(app.logs.some((line) => line.includes("health check: the database did not answer"))).toBe(true);
       server = await startEmbeddedPostgres({ dataDir, port });
       let status = 0;
       const deadline = Date.now() + 30_000;

@@ -6,3 +6,5 @@ export * from "../modules/members/members.table.js";
 export * from "../modules/deliveries/deliveries.table.js";
 export * from "../modules/insights/insights.table.js";
 export * from "../modules/emails/emails.table.js";
+export * from "../modules/sessions/sessions.table.js";
+export * from "../modules/rate-limits/rate-limits.table.js";

@@ -1,11 +1,12 @@
 import type pg from "pg";
+import type { Logger } from "pino";
 import type { JobQueue } from "../jobs/job-queue.js";
 import { AGENDA_TABLE } from "../jobs/job-queue.js";
 import { sendJson } from "./responses.js";
 import type { AppRouter } from "./router.js";
 
 /** GET /health: 200 when the database answers, 503 when it does not; with the job queue's state. */
-export function registerHealthRoutes(router: AppRouter, deps: { pool: pg.Pool; queue: JobQueue }): void {
+export function registerHealthRoutes(router: AppRouter, deps: { pool: pg.Pool; queue: JobQueue; log: Logger }): void {
   router.on("GET", "/health", async ({ res }) => {
     const started = Date.now();
     try {
@@ -31,9 +32,11 @@ export function registerHealthRoutes(router: AppRouter, deps: { pool: pg.Pool; q
         },
       });
     } catch (error) {
+      // The reason (often the database's host and port) goes to the log, never to an anonymous caller.
+      deps.log.warn({ err: error }, "health check: the database did not answer");
       sendJson(res, 503, {
         status: "unavailable",
-        database: { status: "unreachable", error: (error as Error).message },
+        database: "unavailable",
         jobQueue: { status: deps.queue.isRunning() ? "running" : "stopped" },
       });
     }

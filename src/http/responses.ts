@@ -10,6 +10,7 @@ export function sendJson(
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
     "content-length": Buffer.byteLength(text),
     ...headers,
   });

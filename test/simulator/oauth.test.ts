@@ -1,5 +1,6 @@
 import { IDS, startGitHubSimulator, type GitHubSimulator } from "../../simulator/index.js";
-import { rest } from "./helpers.js";
+import { createHash } from "node:crypto";
+import { installationToken, rest } from "./helpers.js";
 
 let sim: GitHubSimulator;
 
@@ -71,5 +72,51 @@ describe("OAuth sign-in", () => {
     expect(await exchange({ client_id: sim.clientId, client_secret: "wrong", code: "nope" })).toMatchObject({
       error: "incorrect_client_credentials",
     });
+  });
+
+  it("holds a code issued for a PKCE challenge to the verifier whose SHA-256 it is", async () => {
+    const verifier = "a-verifier-of-forty-three-characters-or-more-0123";
+    const challenge = createHash("sha256").update(verifier).digest("base64url");
+    const code = async () => {
+      const authorize = await fetch(
+        `${sim.url}/login/oauth/authorize?client_id=${sim.clientId}&redirect_uri=${encodeURIComponent("http://127.0.0.1:9/cb")}&code_challenge=${challenge}&code_challenge_method=S256`,
+        { redirect: "manual" },
+      );
+      return new URL(authorize.headers.get("location")!).searchParams.get("code")!;
+    };
+    const exchange = (body: Record<string, string>) =>
+      fetch(`${sim.url}/login/oauth/access_token`, {
+        method: "POST",
+        headers: { accept: "application/json", "content-type": "application/json" },
+        body: JSON.stringify({ client_id: sim.clientId, client_secret: sim.clientSecret, ...body }),
+      }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    expect(await exchange({ code: await code() })).toMatchObject({ error: "bad_verification_code" });
+    expect(await exchange({ code: await code(), code_verifier: "wrong" })).toMatchObject({
+      error: "bad_verification_code",
+    });
+    const granted = await exchange({ code: await code(), code_verifier: verifier });
+    expect(String(granted.access_token)).toMatch(/^ghu_/);
+  });
+
+  it("answers organization membership like GitHub: the user's own role, 404 outside, and the app's view", async () => {
+    sim.setOAuthUser("acme-dev-001");
+    const token = String((await signIn()).access_token);
+    const listed = (await rest(sim, token, "/user/installations")).body as {
+      installations: { id: number; account: { login: string } }[];
+    };
+    const org = listed.installations[0]!.account.login;
+    const own = await rest(sim, token, `/user/memberships/orgs/${org}`);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({
+      state: "active",
+      role: "admin",
+      organization: { login: org },
+      user: { login: "acme-dev-001" },
+    });
+    expect((await rest(sim, token, "/user/memberships/orgs/no-such-org")).status).toBe(404);
+    const app = await installationToken(sim, listed.installations[0]!.id);
+    const seen = await rest(sim, app, `/orgs/${org}/memberships/acme-dev-001`);
+    expect(seen.body).toMatchObject({ state: "active", role: "admin" });
+    expect((await rest(sim, app, `/orgs/${org}/memberships/ghost`)).status).toBe(404);
   });
 });

@@ -1,31 +1,11 @@
 import type { AppRouter } from "../../http/router.js";
 import { sendJson } from "../../http/responses.js";
-import type { EnqueueResult } from "../../jobs/job-queue.js";
 import type { StatusPageContext } from "./status-page.context.js";
-import { badRequest, notFound } from "./status-page.errors.js";
+import { notFound } from "./status-page.errors.js";
 import { parseId, readBody } from "./status-page.http.js";
 import { parseRepositoryListing } from "./status-page.listing.js";
-import {
-  getInstallationStatus,
-  getRepositoryStatus,
-  listVisibleInstallations,
-  repositoryActionSchema,
-  runInstallationSync,
-  runMemberSync,
-  runRepositoryAction,
-  updateRecipients,
-} from "./status-page.usecases.js";
-
-/** 202 when a job was queued; 200 with the existing job's state when one was already queued or running. */
-const jobAnswer = (job: EnqueueResult) => ({
-  status: job.created ? 202 : 200,
-  body: {
-    created: job.created,
-    state: job.running ? "running" : "queued",
-    jobId: job.jobId,
-    nextRunAt: job.nextRunAt ? job.nextRunAt.toISOString() : null,
-  },
-});
+import { STATUS_ACTIONS } from "./status-page.actions.js";
+import { getInstallationStatus, getRepositoryStatus, listVisibleInstallations } from "./status-page.usecases.js";
 
 /** The JSON API for scripts: the same data and actions as the page, under the same access rules. */
 export function registerApiRoutes(router: AppRouter, ctx: StatusPageContext): void {
@@ -72,64 +52,22 @@ export function registerApiRoutes(router: AppRouter, ctx: StatusPageContext): vo
     }),
   );
 
-  router.on(
-    "POST",
-    "/api/repositories/:id/sync",
-    ctx.guarded(
-      "api",
-      async ({ res, params, viewer }, body) => {
-        const repositoryId = id(params.id, "repository");
-        const parsed = repositoryActionSchema.safeParse({ action: "sync", ...body });
-        if (!parsed.success) throw badRequest('action must be "sync", "backfill" or "extend"; days 1 to 365.');
-        const done = await runRepositoryAction({ db, queue: ctx.runtime.queue, viewer, repositoryId, ...parsed.data });
-        const answer = jobAnswer(done.job);
-        sendJson(res, answer.status, answer.body);
-      },
-      readBody,
-    ),
-  );
-
-  router.on(
-    "POST",
-    "/api/installations/:id/sync",
-    ctx.guarded(
-      "api",
-      async ({ res, params, viewer }) => {
-        const installationId = id(params.id, "installation");
-        const job = await runInstallationSync({ db, queue: ctx.runtime.queue, viewer, installationId, now: now() });
-        const answer = jobAnswer(job);
-        sendJson(res, answer.status, { ...answer.body, scope: "every active repository of the installation" });
-      },
-      readBody,
-    ),
-  );
-
-  router.on(
-    "POST",
-    "/api/installations/:id/members/sync",
-    ctx.guarded(
-      "api",
-      async ({ res, params, viewer }) => {
-        const installationId = id(params.id, "installation");
-        const job = await runMemberSync({ db, queue: ctx.runtime.queue, viewer, installationId, now: now() });
-        const answer = jobAnswer(job);
-        sendJson(res, answer.status, answer.body);
-      },
-      readBody,
-    ),
-  );
-
-  router.on(
-    ["PUT", "POST"],
-    "/api/installations/:id/recipients",
-    ctx.guarded(
-      "api",
-      async ({ res, params, viewer }, body) => {
-        const installationId = id(params.id, "installation");
-        const emails = await updateRecipients({ db, viewer, installationId, emails: body.emails, now: now() });
-        sendJson(res, 200, { notifyEmails: emails });
-      },
-      readBody,
-    ),
-  );
+  for (const action of STATUS_ACTIONS) {
+    router.on(
+      action.apiMethods,
+      `/api${action.path}`,
+      ctx.guarded(
+        "api",
+        async ({ res, params, viewer }, body) => {
+          const done = await action.run(
+            { db, queue: ctx.runtime.queue, viewer, now: now() },
+            id(params.id, action.subject),
+            body,
+          );
+          sendJson(res, done.status, done.json);
+        },
+        readBody,
+      ),
+    );
+  }
 }

@@ -1,7 +1,17 @@
 import type { IncomingMessage } from "node:http";
+import { operatorTokenMac } from "../../http/operator-token.js";
 import type { AppRouter } from "../../http/router.js";
+import {
+  beginSignIn,
+  codeChallenge,
+  endSession,
+  finishSignIn,
+  type NewSession,
+  SESSION_TTL_MS,
+  startSession,
+} from "../sessions/sessions.usecases.js";
 import { STATUS_PATH, type StatusPageContext } from "./status-page.context.js";
-import { csrfRejected, signInFailed, signInUnavailable } from "./status-page.errors.js";
+import { csrfRejected, rateLimited, signInFailed, signInUnavailable } from "./status-page.errors.js";
 import { authorizeUrl, fetchGitHubUser } from "./status-page.github.js";
 import { readBody, redirect, sendHtml } from "./status-page.http.js";
 import {
@@ -14,30 +24,30 @@ import {
   type PreSession,
   randomToken,
   safeEqual,
-  SESSION_TTL_MS,
-  type NewSession,
 } from "./status-page.session.js";
 
-/** Sign in with GitHub (the app's user authorization), with the operator token, and sign out. */
+/** Sign in with GitHub (the app's user authorization, with PKCE), with the operator token, and sign out. */
 export function registerAuthRoutes(router: AppRouter, ctx: StatusPageContext): void {
-  const { config, signer, render } = ctx;
+  const { config, signer, render, runtime, security } = ctx;
+  const { db } = runtime;
   const callbackUrl = `${ctx.base}${STATUS_PATH}/auth/github/callback`;
   const githubEnabled = Boolean(config.GITHUB_CLIENT_ID && config.GITHUB_CLIENT_SECRET);
   const preCookie = (value: string, maxAgeMs: number) =>
     cookieHeader(PRE_SESSION_COOKIE, value, { secure: ctx.secure, maxAgeMs, path: STATUS_PATH });
 
   function readPre(req: IncomingMessage): PreSession | null {
-    return signer.verify<PreSession>("pre", parseCookies(req.headers.cookie)[PRE_SESSION_COOKIE], ctx.runtime.now());
+    return signer.verify<PreSession>("pre", parseCookies(req.headers.cookie)[PRE_SESSION_COOKIE], runtime.now());
   }
 
-  function startSession(session: NewSession): string[] {
-    const full = { ...session, id: randomToken(), expiresAt: ctx.runtime.now().getTime() + SESSION_TTL_MS };
-    return [ctx.sessionCookie(signer.sign("session", full), SESSION_TTL_MS), preCookie("", 0)];
+  async function signedIn(session: NewSession): Promise<string[]> {
+    const id = await startSession({ db, now: runtime.now(), session });
+    const cookie = signer.sign("session", { id, expiresAt: runtime.now().getTime() + SESSION_TTL_MS });
+    return [ctx.sessionCookie(cookie, SESSION_TTL_MS), preCookie("", 0)];
   }
 
-  router.on("GET", `${STATUS_PATH}/sign-in`, ({ req, res }) => {
-    if (ctx.session(req)) return redirect(res, STATUS_PATH);
-    const pre = readPre(req) ?? { nonce: randomToken(), expiresAt: ctx.runtime.now().getTime() + PRE_SESSION_TTL_MS };
+  router.on("GET", `${STATUS_PATH}/sign-in`, async ({ req, res }) => {
+    if (await ctx.session(req)) return redirect(res, STATUS_PATH);
+    const pre = readPre(req) ?? { nonce: randomToken(), expiresAt: runtime.now().getTime() + PRE_SESSION_TTL_MS };
     sendHtml(
       res,
       200,
@@ -54,26 +64,26 @@ export function registerAuthRoutes(router: AppRouter, ctx: StatusPageContext): v
 
   router.on("POST", `${STATUS_PATH}/sign-in`, async ({ req, res }) => {
     try {
-      ctx.limit("signIn", req);
       if (!config.ADMIN_TOKEN) throw signInUnavailable("Operator sign-in");
-      const body = await readBody(req);
+      const body = await readBody(req, res);
       const pre = readPre(req);
       if (!pre || !isValidCsrf(signer, pre.nonce, body._csrf)) throw csrfRejected();
-      if (typeof body.token !== "string" || !safeEqual(body.token, config.ADMIN_TOKEN)) {
-        throw signInFailed("that is not the operator token");
-      }
-      redirect(res, STATUS_PATH, { "set-cookie": startSession({ kind: "operator" }) });
+      const check = await security.checkOperatorToken(req, body.token);
+      if (check.kind === "limited") throw rateLimited(check.retryAfter);
+      if (check.kind === "invalid") throw signInFailed("that is not the operator token");
+      const session = { kind: "operator" as const, operatorTokenMac: operatorTokenMac(config.ADMIN_TOKEN) };
+      redirect(res, STATUS_PATH, { "set-cookie": await signedIn(session) });
     } catch (error) {
       ctx.fail(res, error, false, false);
     }
   });
 
-  // Only the steps that check a secret or call GitHub count against the sign-in limit.
-  router.on("GET", `${STATUS_PATH}/auth/github`, ({ res }) => {
+  router.on("GET", `${STATUS_PATH}/auth/github`, async ({ res }) => {
     try {
       if (!githubEnabled) throw signInUnavailable("Sign in with GitHub");
-      const pre = { nonce: randomToken(), expiresAt: ctx.runtime.now().getTime() + PRE_SESSION_TTL_MS };
-      redirect(res, authorizeUrl(config, callbackUrl, csrfToken(signer, `state:${pre.nonce}`)), {
+      const { state, codeVerifier } = await beginSignIn({ db, now: runtime.now() });
+      const pre = { nonce: randomToken(), state, expiresAt: runtime.now().getTime() + PRE_SESSION_TTL_MS };
+      redirect(res, authorizeUrl(config, callbackUrl, state, codeChallenge(codeVerifier)), {
         "set-cookie": preCookie(signer.sign("pre", pre), PRE_SESSION_TTL_MS),
       });
     } catch (error) {
@@ -81,20 +91,22 @@ export function registerAuthRoutes(router: AppRouter, ctx: StatusPageContext): v
     }
   });
 
+  // The callback checks a secret (the state) and calls GitHub, so it counts against the token limit.
   router.on("GET", `${STATUS_PATH}/auth/github/callback`, async ({ req, res, query }) => {
     try {
-      ctx.limit("signIn", req);
+      await ctx.limit(security.tokenLimiter, req);
       if (!githubEnabled) throw signInUnavailable("Sign in with GitHub");
       const pre = readPre(req);
-      if (!pre || !isValidCsrf(signer, `state:${pre.nonce}`, query.state)) {
-        throw signInFailed("the sign-in link expired or was opened in another browser");
-      }
+      const state = typeof query.state === "string" ? query.state : "";
+      const expired = () => signInFailed("the sign-in link expired, was used already or was opened in another browser");
+      if (!pre?.state || !safeEqual(pre.state, state)) throw expired();
+      const codeVerifier = await finishSignIn({ db, state, now: runtime.now() });
+      if (codeVerifier === undefined) throw expired();
       if (query.error) throw signInFailed(`GitHub said "${query.error}"`);
       if (!query.code) throw signInFailed("GitHub sent no authorization code");
-      const user = await fetchGitHubUser(config, query.code, callbackUrl);
-      redirect(res, STATUS_PATH, {
-        "set-cookie": startSession({ kind: "user", login: user.login, installationIds: user.installationIds }),
-      });
+      const user = await fetchGitHubUser(config, { code: query.code, redirectUri: callbackUrl, codeVerifier });
+      const session = { kind: "user" as const, login: user.login, userId: user.id, access: user.access };
+      redirect(res, STATUS_PATH, { "set-cookie": await signedIn(session) });
     } catch (error) {
       ctx.fail(res, error, false, false);
     }
@@ -105,9 +117,9 @@ export function registerAuthRoutes(router: AppRouter, ctx: StatusPageContext): v
     `${STATUS_PATH}/sign-out`,
     ctx.guarded(
       "page",
-      ({ res }) => {
+      async ({ res, session }) => {
+        if (session) await endSession({ db, id: session.id });
         redirect(res, `${STATUS_PATH}/sign-in`, { "set-cookie": ctx.sessionCookie("", 0) });
-        return Promise.resolve();
       },
       readBody,
     ),

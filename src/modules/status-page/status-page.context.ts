@@ -1,60 +1,59 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { publicUrl } from "../../config.js";
+import { bearerToken, operatorTokenMac } from "../../http/operator-token.js";
 import type { RouteHandler, RouteRequest } from "../../http/router.js";
 import { sendJson } from "../../http/responses.js";
+import type { HttpSecurity } from "../../http/security.js";
 import { viewsDir } from "../../paths.js";
 import type { Runtime } from "../../runtime.js";
-import { csrfRejected, describeError, notSignedIn, rateLimited } from "./status-page.errors.js";
-import { clientAddress, redirect, sendHtml } from "./status-page.http.js";
-import { createRateLimiter, type RateLimiter } from "./status-page.rate-limit.js";
+import type { RateLimiter } from "../rate-limits/rate-limits.usecases.js";
+import type { SessionRow } from "../sessions/sessions.repository.js";
+import { loadSession } from "../sessions/sessions.usecases.js";
+import type { Viewer } from "./status-page.access.js";
+import { ensureFreshAccess } from "./status-page.access-session.js";
+import { csrfRejected, describeError, notSignedIn, rateLimited, signInFailed } from "./status-page.errors.js";
+import { appMembershipLookup } from "./status-page.github.js";
+import { redirect, sendHtml } from "./status-page.http.js";
 import {
   cookieHeader,
   createSigner,
   csrfToken,
   isValidCsrf,
   parseCookies,
-  safeEqual,
   SESSION_COOKIE,
-  type Session,
 } from "./status-page.session.js";
-import type { Viewer } from "./status-page.usecases.js";
 import { createRenderer } from "./status-page.views.js";
 
 export { STATUS_PATH } from "../../links.js";
 import { STATUS_PATH } from "../../links.js";
 
-export interface StatusPageOptions {
-  signInLimit?: { limit: number; windowMs: number };
-  apiLimit?: { limit: number; windowMs: number };
-}
+/** A session as the routes see it: its row and the id its cookie holds. */
+export type Session = SessionRow & { id: string };
 
 /** Everything the status page's routes share, built once per server: no module-level state. */
-export function createStatusPageContext(runtime: Runtime, options: StatusPageOptions = {}) {
-  const { config } = runtime;
+export function createStatusPageContext(runtime: Runtime, security: HttpSecurity) {
+  const { config, db } = runtime;
   const signer = createSigner(config.SESSION_SECRET);
   const render = createRenderer(viewsDir);
   const base = publicUrl(config);
   const secure = base.startsWith("https://");
-  const limiters: Record<"signIn" | "api", RateLimiter> = {
-    signIn: createRateLimiter(options.signInLimit ?? { limit: 20, windowMs: 60_000 }),
-    api: createRateLimiter(options.apiLimit ?? { limit: 120, windowMs: 60_000 }),
-  };
+  const currentOperatorMac = config.ADMIN_TOKEN ? operatorTokenMac(config.ADMIN_TOKEN) : null;
+  const lookup = appMembershipLookup(runtime.probot);
 
-  function session(req: IncomingMessage): Session | null {
-    return signer.verify<Session>("session", parseCookies(req.headers.cookie)[SESSION_COOKIE], runtime.now());
+  /** The session the cookie names, if it is still on the server. */
+  async function session(req: IncomingMessage): Promise<Session | null> {
+    const cookie = signer.verify<{ id: string; expiresAt: number }>(
+      "session",
+      parseCookies(req.headers.cookie)[SESSION_COOKIE],
+      runtime.now(),
+    );
+    if (!cookie || typeof cookie.id !== "string") return null;
+    const row = await loadSession({ db, id: cookie.id, now: runtime.now(), operatorTokenMac: currentOperatorMac });
+    return row ? { ...row, id: cookie.id } : null;
   }
 
-  function bearerOperator(req: IncomingMessage): boolean {
-    const header = req.headers.authorization ?? "";
-    if (!config.ADMIN_TOKEN || !header.toLowerCase().startsWith("bearer ")) return false;
-    return safeEqual(header.slice(7).trim(), config.ADMIN_TOKEN);
-  }
-
-  const viewerOf = (s: Session): Viewer =>
-    s.kind === "operator" ? { kind: "operator" } : { kind: "user", installationIds: s.installationIds };
-
-  function limit(which: "signIn" | "api", req: IncomingMessage) {
-    const wait = limiters[which].hit(clientAddress(req), runtime.now());
+  async function limit(limiter: RateLimiter, req: IncomingMessage) {
+    const wait = await limiter.hit(security.address(req));
     if (wait !== null) throw rateLimited(wait);
   }
 
@@ -66,6 +65,8 @@ export function createStatusPageContext(runtime: Runtime, options: StatusPageOpt
     const answer = describeError(error);
     if (answer.status === 500) runtime.log.error({ err: error }, "status page request failed");
     const headers: Record<string, string> = answer.retryAfter ? { "retry-after": String(answer.retryAfter) } : {};
+    // A refused body may still be arriving: the answer closes the connection instead of leaving it half-read.
+    if (answer.status === 413) headers.connection = "close";
     if (json) return sendJson(res, answer.status, { error: answer.code, message: answer.message }, headers);
     if (answer.code === "NOT_SIGNED_IN") return redirect(res, `${STATUS_PATH}/sign-in`);
     sendHtml(
@@ -76,28 +77,42 @@ export function createStatusPageContext(runtime: Runtime, options: StatusPageOpt
     );
   }
 
+  /** A Bearer header on the API is an operator token check; an invalid one is refused, never ignored. */
+  async function bearerOperator(req: IncomingMessage): Promise<boolean> {
+    const token = bearerToken(req);
+    if (token === null) return false;
+    const check = await security.checkOperatorToken(req, token);
+    if (check.kind === "limited") throw rateLimited(check.retryAfter);
+    if (check.kind === "invalid") throw signInFailed("that is not the operator token");
+    return true;
+  }
+
   type Signed = RouteRequest & { viewer: Viewer; session: Session | null; csrf: string | null };
 
   /**
-   * Wraps a route: resolves who is asking, rejects anonymous requests, checks CSRF on POSTs made with
-   * the session cookie, and turns errors into answers. Bearer-token calls carry no cookie, so no CSRF.
+   * Wraps a route: resolves who is asking (reading a user's roles again from GitHub when they are old,
+   * and before any action), rejects anonymous requests, checks CSRF on POSTs made with the session
+   * cookie, and turns errors into answers. Bearer-token calls carry no cookie, so no CSRF.
    */
   function guarded(
     kind: "page" | "api",
     handler: (request: Signed, body: Record<string, unknown>) => Promise<void>,
-    readBody?: (req: IncomingMessage) => Promise<Record<string, unknown>>,
+    readBody?: (req: IncomingMessage, res: ServerResponse) => Promise<Record<string, unknown>>,
   ): RouteHandler {
     return async (request) => {
       const { req, res } = request;
-      const s = session(req);
+      let s: Session | null = null;
       try {
-        if (kind === "api") limit("api", req);
-        const operator = kind === "api" && bearerOperator(req);
+        s = await session(req);
+        if (kind === "api") await limit(security.apiLimiter, req);
+        const operator = kind === "api" && (await bearerOperator(req));
         if (!operator && !s) throw notSignedIn();
-        const body = readBody ? await readBody(req) : {};
+        const body = readBody ? await readBody(req, res) : {};
         if (!operator && req.method !== "GET" && !isValidCsrf(signer, s!.id, body._csrf ?? req.headers["x-csrf-token"]))
           throw csrfRejected();
-        const viewer: Viewer = operator ? { kind: "operator" } : viewerOf(s!);
+        const viewer: Viewer = operator
+          ? { kind: "operator" }
+          : await ensureFreshAccess({ db, session: s!, lookup, now: runtime.now(), acting: req.method !== "GET" });
         await handler({ ...request, viewer, session: s, csrf: s ? csrfToken(signer, s.id) : null }, body);
       } catch (error) {
         fail(res, error, kind === "api", s !== null);
@@ -105,7 +120,7 @@ export function createStatusPageContext(runtime: Runtime, options: StatusPageOpt
     };
   }
 
-  return { runtime, config, signer, render, base, secure, session, limit, sessionCookie, fail, guarded };
+  return { runtime, config, signer, render, base, secure, security, session, limit, sessionCookie, fail, guarded };
 }
 
 export type StatusPageContext = ReturnType<typeof createStatusPageContext>;

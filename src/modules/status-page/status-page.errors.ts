@@ -6,6 +6,8 @@ export class StatusPageError extends Error {
     readonly code:
       | "NOT_SIGNED_IN"
       | "NOT_FOUND"
+      | "FORBIDDEN"
+      | "PAYLOAD_TOO_LARGE"
       | "BAD_REQUEST"
       | "CSRF_REJECTED"
       | "RATE_LIMITED"
@@ -26,6 +28,13 @@ export class StatusPageError extends Error {
 
 export const notSignedIn = () => new StatusPageError("NOT_SIGNED_IN", 401, "Sign in to see the status page.");
 export const notFound = (what = "page") => new StatusPageError("NOT_FOUND", 404, `This ${what} does not exist.`);
+export const forbidden = () =>
+  new StatusPageError(
+    "FORBIDDEN",
+    403,
+    "Only owners of this organization (or the account itself) can do this; members see the status read-only.",
+  );
+export const payloadTooLarge = () => new StatusPageError("PAYLOAD_TOO_LARGE", 413, "The request body is too large.");
 export const badRequest = (message: string) => new StatusPageError("BAD_REQUEST", 400, message);
 export const csrfRejected = () =>
   new StatusPageError("CSRF_REJECTED", 403, "The form expired or came from another site; reload the page and retry.");
@@ -35,8 +44,13 @@ export const signInFailed = (reason: string) =>
   new StatusPageError("SIGN_IN_FAILED", 401, `Sign-in did not work: ${reason}. Try again.`);
 export const signInUnavailable = (what: string) =>
   new StatusPageError("SIGN_IN_UNAVAILABLE", 404, `${what} is not configured on this pr-sync.`);
-export const invalidEmails = (bad: string[]) =>
-  new StatusPageError("INVALID_EMAILS", 400, `These are not email addresses: ${bad.join(", ")}.`);
+/** Names the refused entries by position, never echoing what was sent. */
+export const invalidEmails = (positions: number[]) =>
+  new StatusPageError(
+    "INVALID_EMAILS",
+    400,
+    `${positions.length === 1 ? "Entry" : "Entries"} ${positions.join(", ")} of the list ${positions.length === 1 ? "is not an email address" : "are not email addresses"}; give addresses like name@example.com.`,
+  );
 export const notApplicable = () =>
   new StatusPageError("NOT_APPLICABLE", 409, "Member sync applies to organization installations only.");
 

@@ -1,18 +1,41 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { badRequest } from "./status-page.errors.js";
+import { closeAfterAnswer } from "../../http/connection.js";
+import { badRequest, payloadTooLarge } from "./status-page.errors.js";
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-/** Reads a small form or JSON body; anything else or anything larger is a 400. */
-export async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw badRequest("The request body is too large.");
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+/**
+ * Collects at most MAX_BODY_BYTES. Past that it stops listening without destroying the request (a
+ * destroyed request resets the connection before the answer is read); the rest is drained after the answer.
+ */
+function collect(req: IncomingMessage, res: ServerResponse): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      cleanup();
+      req.pause();
+      closeAfterAnswer(req, res, 1024 * 1024);
+      reject(payloadTooLarge());
+    };
+    const onEnd = () => (cleanup(), resolve(Buffer.concat(chunks)));
+    const onError = (error: Error) => (cleanup(), reject(error));
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
+}
+
+/** Reads a small form or JSON body; anything larger is a 413, anything else a 400. */
+export async function readBody(req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown>> {
+  const text = (await collect(req, res)).toString("utf8");
   if (text.trim() === "") return {};
   const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === "application/json") {
@@ -33,10 +56,6 @@ export function parseId(raw: string | undefined): number | null {
   if (!raw || !/^\d{1,16}$/.test(raw)) return null;
   const id = Number(raw);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
-}
-
-export function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? "unknown";
 }
 
 /** Headers every status-page answer carries: no caching, no framing, scripts and styles only from here. */

@@ -2,42 +2,22 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { githubWebUrl } from "../../config.js";
 import type { AppRouter } from "../../http/router.js";
-import type { EnqueueResult } from "../../jobs/job-queue.js";
 import { projectRoot } from "../../paths.js";
 import type { Runtime } from "../../runtime.js";
 import { registerApiRoutes } from "./status-page.api.routes.js";
 import { registerAuthRoutes } from "./status-page.auth.routes.js";
-import { createStatusPageContext, STATUS_PATH, type StatusPageOptions } from "./status-page.context.js";
-import { badRequest, notFound } from "./status-page.errors.js";
+import type { HttpSecurity } from "../../http/security.js";
+import { createStatusPageContext, STATUS_PATH } from "./status-page.context.js";
+import { notFound } from "./status-page.errors.js";
 import { parseId, readBody, redirect, securityHeaders, sendHtml } from "./status-page.http.js";
 import { defaultListing, listingQuery, parseRepositoryListing } from "./status-page.listing.js";
-import {
-  getInstallationStatus,
-  listVisibleInstallations,
-  repositoryActionSchema,
-  runInstallationSync,
-  runMemberSync,
-  runRepositoryAction,
-  updateRecipients,
-} from "./status-page.usecases.js";
+import { NOTICES, STATUS_ACTIONS } from "./status-page.actions.js";
+import { getInstallationStatus, listVisibleInstallations } from "./status-page.usecases.js";
 import { listingView } from "./status-page.view-models.js";
 
-/** What a redirect after an action says on the page; keys travel in the query string, text stays here. */
-const notices: Record<string, string> = {
-  queued: "Sync queued.",
-  "already-queued": "A sync of this repository is already queued; it will run shortly.",
-  "already-running": "A sync of this repository is already running.",
-  "all-queued": "Sync queued for every repository.",
-  "members-queued": "Member sync queued.",
-  "members-busy": "A member sync is already queued or running.",
-  "recipients-saved": "Recipients saved.",
-};
-
-const jobNotice = (job: EnqueueResult) => (job.created ? "queued" : job.running ? "already-running" : "already-queued");
-
 /** The status page: sign-in, installation list and detail with live updates, actions, and its JSON API. */
-export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, options: StatusPageOptions = {}): void {
-  const ctx = createStatusPageContext(runtime, options);
+export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, security: HttpSecurity): void {
+  const ctx = createStatusPageContext(runtime, security);
   const { db } = runtime;
   const installPath = `${githubWebUrl(runtime.config)}/settings/installations`;
   const asset = (file: string, type: string) => {
@@ -106,7 +86,7 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, op
         fragment,
         ...status,
         listing: listingView(`${STATUS_PATH}/installations/${id}`, shown, status.counts),
-        notice: query.notice ? notices[query.notice] : undefined,
+        notice: query.notice ? NOTICES.get(query.notice) : undefined,
       });
       sendHtml(res, 200, html);
     });
@@ -126,62 +106,20 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, op
     return `${STATUS_PATH}/installations/${id}${query}${query ? "&" : "?"}notice=${notice}`;
   };
 
-  router.on(
-    "POST",
-    `${STATUS_PATH}/repositories/:id/sync`,
-    ctx.guarded(
-      "page",
-      async ({ res, params, viewer }, body) => {
-        const repositoryId = parseId(params.id);
-        if (repositoryId === null) throw notFound("repository");
-        const parsed = repositoryActionSchema.safeParse(body);
-        if (!parsed.success) throw badRequest("Choose Sync now, Re-run backfill or Extend history (1 to 365 days).");
-        const done = await runRepositoryAction({ db, queue: runtime.queue, viewer, repositoryId, ...parsed.data });
-        redirect(res, back(done.installationId, jobNotice(done.job), body.return_query));
-      },
-      readBody,
-    ),
-  );
-
-  router.on(
-    "POST",
-    `${STATUS_PATH}/installations/:id/sync`,
-    ctx.guarded(
-      "page",
-      async ({ res, params, viewer }) => {
-        const id = installationId(params.id);
-        await runInstallationSync({ db, queue: runtime.queue, viewer, installationId: id, now: runtime.now() });
-        redirect(res, back(id, "all-queued"));
-      },
-      readBody,
-    ),
-  );
-
-  router.on(
-    "POST",
-    `${STATUS_PATH}/installations/:id/members/sync`,
-    ctx.guarded(
-      "page",
-      async ({ res, params, viewer }) => {
-        const id = installationId(params.id);
-        const job = await runMemberSync({ db, queue: runtime.queue, viewer, installationId: id, now: runtime.now() });
-        redirect(res, back(id, job.created ? "members-queued" : "members-busy"));
-      },
-      readBody,
-    ),
-  );
-
-  router.on(
-    "POST",
-    `${STATUS_PATH}/installations/:id/recipients`,
-    ctx.guarded(
-      "page",
-      async ({ res, params, viewer }, body) => {
-        const id = installationId(params.id);
-        await updateRecipients({ db, viewer, installationId: id, emails: body.emails ?? "", now: runtime.now() });
-        redirect(res, back(id, "recipients-saved"));
-      },
-      readBody,
-    ),
-  );
+  for (const action of STATUS_ACTIONS) {
+    router.on(
+      "POST",
+      `${STATUS_PATH}${action.path}`,
+      ctx.guarded(
+        "page",
+        async ({ res, params, viewer }, body) => {
+          const id = parseId(params.id);
+          if (id === null) throw notFound(action.subject);
+          const done = await action.run({ db, queue: runtime.queue, viewer, now: runtime.now() }, id, body);
+          redirect(res, back(done.installationId, done.notice, body.return_query));
+        },
+        readBody,
+      ),
+    );
+  }
 }

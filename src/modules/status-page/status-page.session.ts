@@ -1,30 +1,19 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import { safeEqual } from "../../http/operator-token.js";
 
 export const SESSION_COOKIE = "prsync_session";
 /** Holds the OAuth state and the sign-in form's CSRF seed before anyone is signed in. */
 export const PRE_SESSION_COOKIE = "prsync_pre";
-export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 export const PRE_SESSION_TTL_MS = 10 * 60 * 1000;
 
-/** Who is signed in. A user carries the installation ids GitHub listed for them at sign-in. */
-export type Session =
-  | { kind: "operator"; id: string; expiresAt: number }
-  | { kind: "user"; id: string; expiresAt: number; login: string; installationIds: number[] };
-
-/** A session before its id and expiry are assigned. */
-export type NewSession = Session extends infer S ? (S extends Session ? Omit<S, "id" | "expiresAt"> : never) : never;
-
+/** Before sign-in: the seed of the sign-in form's CSRF token and, during a GitHub sign-in, its state. */
 export interface PreSession {
   nonce: string;
+  state?: string;
   expiresAt: number;
 }
 
-/** Constant-time comparison of two strings of any length (both are hashed first). */
-export function safeEqual(a: string, b: string): boolean {
-  const left = createHmac("sha256", "compare").update(a).digest();
-  const right = createHmac("sha256", "compare").update(b).digest();
-  return timingSafeEqual(left, right);
-}
+export { safeEqual } from "../../http/operator-token.js";
 
 export function randomToken(bytes = 24): string {
   return randomBytes(bytes).toString("base64url");

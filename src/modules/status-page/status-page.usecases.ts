@@ -5,7 +5,8 @@ import { updateInstallation } from "../installations/installations.repository.js
 import { requestMemberSync } from "../members/member-sync-requests.usecases.js";
 import { installationDeleted, installationSuspended } from "../repositories/repositories.errors.js";
 import { requestInstallationSync, requestRepositorySync } from "../repositories/sync-requests.usecases.js";
-import { badRequest, invalidEmails, notApplicable, notFound } from "./status-page.errors.js";
+import { canAct, canSee, visibleInstallationIds, type Viewer } from "./status-page.access.js";
+import { badRequest, forbidden, invalidEmails, notApplicable, notFound } from "./status-page.errors.js";
 import { defaultListing, type RepositoryListing, settlePage } from "./status-page.listing.js";
 import { STALLED_AFTER_MS } from "./status-page.models.js";
 import {
@@ -17,24 +18,28 @@ import {
 } from "./status-page.repository.js";
 import { installationView, needsPolling, repositoryView } from "./status-page.view-models.js";
 
-/** Who is asking: an operator sees every installation, a user only those GitHub listed for them. */
-export type Viewer = { kind: "operator" } | { kind: "user"; installationIds: number[] };
-
-const visibleIds = (viewer: Viewer) => (viewer.kind === "operator" ? "all" : viewer.installationIds);
+export type { Viewer } from "./status-page.access.js";
 
 /** The installations the viewer may see, with their counts. */
 export async function listVisibleInstallations(options: { db: Database; viewer: Viewer; now: Date }) {
-  const rows = await listInstallationSummaries(options.db, visibleIds(options.viewer));
+  const rows = await listInstallationSummaries(options.db, visibleInstallationIds(options.viewer));
   return rows.map((row) => installationView(row, options.now));
 }
 
 /** One installation's heading and counts; a 404 when it does not exist or the viewer may not see it. */
 async function visibleInstallation(options: { db: Database; viewer: Viewer; installationId: number; now: Date }) {
   const { viewer, installationId } = options;
-  if (viewer.kind === "user" && !viewer.installationIds.includes(installationId)) throw notFound("installation");
+  if (!canSee(viewer, installationId)) throw notFound("installation");
   const [row] = await listInstallationSummaries(options.db, [installationId]);
   if (!row) throw notFound("installation");
   return installationView(row, options.now);
+}
+
+/** The installation, when the viewer may act on it: 404 when they may not see it, 403 when they only see it. */
+async function actionableInstallation(options: { db: Database; viewer: Viewer; installationId: number; now: Date }) {
+  const installation = await visibleInstallation(options);
+  if (!canAct(options.viewer, options.installationId)) throw forbidden();
+  return installation;
 }
 
 /**
@@ -75,7 +80,7 @@ export async function getInstallationStatus(options: {
 async function visibleRepositoryInstallation(db: Database, viewer: Viewer, repositoryId: number): Promise<number> {
   const installationId = await findRepositoryInstallationId(db, repositoryId);
   if (installationId === undefined) throw notFound("repository");
-  if (viewer.kind === "user" && !viewer.installationIds.includes(installationId)) throw notFound("repository");
+  if (!canSee(viewer, installationId)) throw notFound("repository");
   return installationId;
 }
 
@@ -107,6 +112,7 @@ export async function runRepositoryAction(options: {
 }): Promise<{ installationId: number; job: EnqueueResult }> {
   const { db, queue, repositoryId } = options;
   const installationId = await visibleRepositoryInstallation(db, options.viewer, repositoryId);
+  if (!canAct(options.viewer, installationId)) throw forbidden();
   if (options.action === "extend" && options.days === undefined) throw badRequest("Say how many days to extend to.");
   const job =
     options.action === "sync"
@@ -125,7 +131,7 @@ export async function runInstallationSync(options: {
   installationId: number;
   now: Date;
 }) {
-  await visibleInstallation(options);
+  await actionableInstallation(options);
   return requestInstallationSync(options);
 }
 
@@ -136,7 +142,7 @@ export async function runMemberSync(options: {
   installationId: number;
   now: Date;
 }): Promise<EnqueueResult> {
-  const installation = await visibleInstallation(options);
+  const installation = await actionableInstallation(options);
   const result = await requestMemberSync(options);
   if (result.outcome === "queued") return result.job;
   if (result.outcome === "not_applicable") throw notApplicable();
@@ -151,7 +157,7 @@ export function parseEmailList(raw: unknown): string[] {
   if (list === null) throw badRequest("Give the recipients as a list of email addresses.");
   const emails = [...new Set(list.map((e) => e.trim()).filter(Boolean))];
   if (emails.length > 50) throw badRequest("At most 50 recipients per installation.");
-  const bad = emails.filter((e) => !emailSchema.safeParse(e).success);
+  const bad = emails.flatMap((e, index) => (emailSchema.safeParse(e).success ? [] : [index + 1]));
   if (bad.length > 0) throw invalidEmails(bad);
   return emails;
 }
@@ -163,7 +169,7 @@ export async function updateRecipients(options: {
   emails: unknown;
   now: Date;
 }): Promise<string[]> {
-  await visibleInstallation(options);
+  await actionableInstallation(options);
   const emails = parseEmailList(options.emails);
   await updateInstallation(options.db, options.installationId, { notifyEmails: emails });
   return emails;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import nock from "nock";
 import { installations } from "../../../src/modules/installations/installations.table.js";
 import { repositories } from "../../../src/modules/repositories/repositories.table.js";
@@ -81,23 +82,51 @@ export class Browser {
     return this.post("/status/sign-in", { _csrf: csrf, token });
   }
 
-  /** Goes through the GitHub sign-in with GitHub answering for `login` and `installationIds`. */
-  async signInWithGitHub(login: string, installationIds: number[]): Promise<Response> {
+  /**
+   * Goes through the GitHub sign-in (with PKCE) with GitHub answering for `login`: it lists
+   * `installationIds` (organization installations, account `org-<id>`) and says the user's role in each
+   * organization (owner unless `roles` says otherwise; null: not a member).
+   */
+  async signInWithGitHub(
+    login: string,
+    installationIds: number[],
+    options: { roles?: Record<number, "admin" | "member" | null>; userId?: number } = {},
+  ): Promise<Response> {
     const start = await this.fetch("/status/auth/github");
     const authorize = new URL(start.headers.get("location")!);
     const state = authorize.searchParams.get("state")!;
+    const challenge = authorize.searchParams.get("code_challenge");
     nock(WEB)
       .post(
         "/login/oauth/access_token",
-        (body: { code?: string; client_secret?: string }) =>
-          body.code === `code-${login}` && body.client_secret === CLIENT_SECRET,
+        (body: { code?: string; client_secret?: string; code_verifier?: string }) =>
+          body.code === `code-${login}` &&
+          body.client_secret === CLIENT_SECRET &&
+          createHash("sha256").update(String(body.code_verifier)).digest("base64url") === challenge,
       )
       .reply(200, { access_token: `ghu_${login}`, token_type: "bearer" });
-    nock(API).get("/user").matchHeader("authorization", `Bearer ghu_${login}`).reply(200, { login, id: 1 });
+    nock(API)
+      .get("/user")
+      .matchHeader("authorization", `Bearer ghu_${login}`)
+      .reply(200, { login, id: options.userId ?? 1 });
     nock(API)
       .get("/user/installations")
       .query({ per_page: "100", page: "1" })
-      .reply(200, { total_count: installationIds.length, installations: installationIds.map((id) => ({ id })) });
+      .reply(200, {
+        total_count: installationIds.length,
+        installations: installationIds.map((id) => ({
+          id,
+          account: { login: `org-${id}`, id: id * 10, type: "Organization" },
+        })),
+      });
+    for (const id of installationIds) {
+      const role = options.roles?.[id] === undefined ? "admin" : options.roles[id];
+      const scope = nock(API)
+        .get(`/user/memberships/orgs/org-${id}`)
+        .matchHeader("authorization", `Bearer ghu_${login}`);
+      if (role === null) scope.reply(404, { message: "Not Found" });
+      else scope.reply(200, { state: "active", role, organization: { login: `org-${id}` }, user: { login } });
+    }
     return this.fetch(`/status/auth/github/callback?code=code-${login}&state=${encodeURIComponent(state)}`);
   }
 }
