@@ -100,7 +100,9 @@ export async function createJobQueue(options: {
     return ids.length;
   };
   // The moment a job of a limited group finishes (its row already saved), the group's next waiting job is due.
-  agenda.on("complete", (job: Job<unknown>) => {
+  // Other processes' jobs arrive here too, as state notifications without attrs: their own process admits.
+  agenda.on("complete", (job: Job<unknown> | { attrs?: undefined }) => {
+    if (!job.attrs) return;
     const definition = byName.get(job.attrs.name);
     if (!definition?.admission) return;
     const group = String((job.attrs.data as Record<string, unknown>)[definition.admission.groupBy]);

@@ -38,7 +38,7 @@ export async function registerWorker(options: {
   reconnectMs?: number;
 }): Promise<WorkerRegistration> {
   const { pool, log } = options;
-  let client = await pool.connect();
+  const client = await pool.connect();
   let key = 0;
   for (let tries = 0; key === 0; tries++) {
     const candidate = randomInt(1, 2 ** 31 - 1);
@@ -51,10 +51,14 @@ export async function registerWorker(options: {
   }
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  // The connection holding the lock, or undefined while it is being taken again.
+  let held: pg.PoolClient | undefined = client;
+  const retry = () => {
+    if (!stopped) timer ??= setTimeout(() => void relock(), options.reconnectMs ?? 1_000);
+  };
 
   const relock = async () => {
     timer = undefined;
-    if (stopped) return;
     let fresh: pg.PoolClient | undefined;
     try {
       fresh = await pool.connect();
@@ -62,21 +66,26 @@ export async function registerWorker(options: {
         WORKER_LOCK_CLASS,
         key,
       ]);
+      if (stopped) {
+        fresh.release(true);
+        return;
+      }
       fresh.on("error", onLost);
-      client = fresh;
+      held = fresh;
       if (rows[0]?.locked) log.info({ workerKey: key }, "worker lock taken again after losing the database");
       else log.error({ workerKey: key }, "another process holds this worker's lock; its jobs may be released");
     } catch (error) {
       fresh?.release(error as Error);
-      timer = setTimeout(() => void relock(), options.reconnectMs ?? 1_000);
+      retry();
     }
   };
   function onLost(error: Error) {
-    client.removeListener("error", onLost);
-    client.release(error);
-    if (stopped) return;
-    log.warn({ err: error, workerKey: key }, "worker lock lost with its connection; taking it again");
-    timer ??= setTimeout(() => void relock(), options.reconnectMs ?? 1_000);
+    const lost = held;
+    held = undefined;
+    lost?.removeListener("error", onLost);
+    lost?.release(error);
+    if (!stopped) log.warn({ err: error, workerKey: key }, "worker lock lost with its connection; taking it again");
+    retry();
   }
   client.on("error", onLost);
 
@@ -86,12 +95,15 @@ export async function registerWorker(options: {
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
-      client.removeListener("error", onLost);
+      const last = held;
+      held = undefined;
+      if (!last) return;
+      last.removeListener("error", onLost);
       try {
-        await client.query("SELECT pg_advisory_unlock($1, $2)", [WORKER_LOCK_CLASS, key]);
-        client.release();
+        await last.query("SELECT pg_advisory_unlock($1, $2)", [WORKER_LOCK_CLASS, key]);
+        last.release();
       } catch (error) {
-        client.release(error as Error);
+        last.release(error as Error);
       }
     },
   };
