@@ -145,7 +145,7 @@ async function measureCrash(freshDatabase: (name: string) => Promise<string>, qu
   const sim = await startGitHubSimulator({
     seed: 7,
     repositoriesPerOrganization: quick ? 4 : 10,
-    pullRequestsPerRepository: quick ? 100 : 400,
+    pullRequestsPerRepository: 400,
     membersPerOrganization: 20,
     rateLimit: { core: 1_000_000, graphql: 1_000_000 },
     // Pages of 25 at 100 ms: a backfill long enough to be killed in the middle.
