@@ -120,7 +120,7 @@ async function measureSchedule(freshDatabase: (name: string) => Promise<string>,
 /** Kills a process outright, as a crash or an OOM kill would, and waits for it to be gone. */
 async function kill(app: PrSyncProcess) {
   process.kill(app.pid, "SIGKILL");
-  await waitUntil("the killed process to exit", async () => !isAlive(app.pid), 10_000);
+  await waitUntil("the killed process to exit", () => Promise.resolve(!isAlive(app.pid)), 10_000);
 }
 
 function isAlive(pid: number) {

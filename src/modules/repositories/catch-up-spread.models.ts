@@ -5,6 +5,6 @@
  */
 export function catchUpOffsetMs(installationId: number, windowMs: number): number {
   if (windowMs <= 0) return 0;
-  const hashed = Math.imul(installationId % 2 ** 32 >>> 0, 2_654_435_761) >>> 0;
+  const hashed = Math.imul((installationId % 2 ** 32) >>> 0, 2_654_435_761) >>> 0;
   return Math.floor((hashed / 2 ** 32) * windowMs);
 }
