@@ -1,6 +1,8 @@
 /**
  * `npm run bench` (or `npm run bench -- --quick`): measures pr-sync and the naive REST approach against the
- * local GitHub simulator, prints a table and writes bench/results.json. It reports; it never fails on a target.
+ * local GitHub simulator, prints a table and writes bench/results.json; the full run then measures the fleet
+ * cases (scheduling floor, crash recovery) into bench/fleet-results.json. `--fleet` runs only those, and
+ * `--fleet --quick` a small version of them. It reports; it never fails on a target.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,22 +10,24 @@ import pg from "pg";
 import { startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
 import { dataPath, projectRoot } from "../src/paths.js";
 import { freePort } from "../scripts/free-port.js";
+import { formatFleetReport, runFleetBench } from "./fleet.js";
 import { runBench } from "./harness.js";
 import { formatReport } from "./report.js";
 
-async function freshDatabase(serverUrl: string): Promise<string> {
+async function freshDatabase(serverUrl: string, name = "pr_sync_bench"): Promise<string> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query("DROP DATABASE IF EXISTS pr_sync_bench WITH (FORCE)");
-  await admin.query("CREATE DATABASE pr_sync_bench");
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(serverUrl);
-  url.pathname = "/pr_sync_bench";
+  url.pathname = `/${name}`;
   return url.toString();
 }
 
 async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
+  const fleetOnly = process.argv.includes("--fleet");
   const server = process.env.BENCH_DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres({
@@ -31,13 +35,25 @@ async function main(): Promise<void> {
         port: await freePort(),
         onLog: () => {},
       });
-  try {
-    const databaseUrl = await freshDatabase(process.env.BENCH_DATABASE_URL ?? server!.url);
-    const results = await runBench({ quick, databaseUrl, progress: (line) => console.error(line) });
-    console.log(`\n${formatReport(results)}\n`);
-    const file = join(projectRoot, "bench", "results.json");
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? server!.url;
+  const progress = (line: string) => console.error(line);
+  const write = (name: string, results: object) => {
+    const file = join(projectRoot, "bench", name);
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`written to ${file}`);
+  };
+  try {
+    if (!fleetOnly) {
+      const databaseUrl = await freshDatabase(serverUrl);
+      const results = await runBench({ quick, databaseUrl, progress });
+      console.log(`\n${formatReport(results)}\n`);
+      write("results.json", results);
+    }
+    if (fleetOnly || !quick) {
+      const fleet = await runFleetBench({ quick, freshDatabase: (name) => freshDatabase(serverUrl, name), progress });
+      console.log(`\n${formatFleetReport(fleet)}\n`);
+      write("fleet-results.json", fleet);
+    }
   } finally {
     await server?.stop();
   }

@@ -74,6 +74,12 @@ export const settings = {
     expected: "a folder path",
     parse: text,
   }),
+  PR_SYNC_ROLE: setting({
+    doc: "What this process does: all (webhooks, pages and jobs), web (webhooks and pages; only queues jobs) or worker (runs jobs; serves /health only).",
+    default: "all",
+    expected: "one of all, web, worker",
+    parse: oneOf(["all", "web", "worker"] as const),
+  }),
   PORT: setting({
     doc: "HTTP port for webhooks, the status page and /health.",
     default: "3000",
@@ -111,10 +117,16 @@ export const settings = {
     parse: wholeNumber(0, 5000),
   }),
   SYNC_CRON: setting({
-    doc: "When the catch-up sync runs, as a cron expression in UTC.",
+    doc: "When the daily catch-up begins, as a cron expression in UTC; installations then start spread over CATCH_UP_SPREAD_MINUTES.",
     default: "0 4 * * *",
     expected: 'a cron expression of 5 or 6 fields, e.g. "0 4 * * *"',
     parse: cronExpression,
+  }),
+  CATCH_UP_SPREAD_MINUTES: setting({
+    doc: "Window over which the catch-up's installations start, each at the same offset every day (0: all at once).",
+    default: "60",
+    expected: "a whole number from 0 to 1380",
+    parse: wholeNumber(0, 1380),
   }),
   SYNC_OVERLAP_MINUTES: setting({
     doc: "How far before the last successful sync a catch-up starts, to cover clock skew.",

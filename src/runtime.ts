@@ -17,5 +17,13 @@ export interface Runtime {
   now: () => Date;
   metrics: Metrics;
   /** Job timings that tests shorten; production uses the defaults in start.ts. */
-  tuning: { lockLifetimeMs: number; busyRetryMs: number; pauseJitterMs: number };
+  tuning: {
+    lockLifetimeMs: number;
+    busyRetryMs: number;
+    pauseJitterMs: number;
+    /** How often a worker looks for dead workers' jobs and for waiting syncs with a free slot. */
+    sweepMs: number;
+    /** A dead worker's job touched more recently than this is left alone (a worker's lock survives a blip). */
+    deadWorkerGraceMs: number;
+  };
 }

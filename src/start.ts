@@ -16,6 +16,8 @@ import { createRouter } from "./http/router.js";
 import { createWebhookGuard } from "./http/webhook-guard.js";
 import { jobDefinitions, scheduleRecurringJobs } from "./jobs/job-list.js";
 import { createJobQueue, type JobQueue } from "./jobs/job-queue.js";
+import { registerWorker, type WorkerRegistration } from "./jobs/workers.js";
+import { servedByRole } from "./http/roles.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { dataPath } from "./paths.js";
 import type { Runtime } from "./runtime.js";
@@ -36,7 +38,7 @@ export interface StartOptions {
   tuning?: Partial<Runtime["tuning"]>;
   /** Whether to look for installations GitHub has and pr-sync does not, right after start (default true). */
   discoverInstallations?: boolean;
-  /** Whether this process also runs jobs (default true). */
+  /** Whether this process also runs jobs (default: unless PR_SYNC_ROLE is web). */
   runJobs?: boolean;
 }
 
@@ -136,18 +138,32 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     now: options.now ?? (() => new Date()),
     metrics: createMetrics(pool),
     // A sync touches its lock after every page; five minutes covers a slow page plus secondary-limit waits.
-    tuning: { lockLifetimeMs: 5 * 60_000, busyRetryMs: 10_000, pauseJitterMs: 30_000, ...options.tuning },
+    tuning: {
+      lockLifetimeMs: 5 * 60_000,
+      busyRetryMs: 1_000,
+      pauseJitterMs: 30_000,
+      sweepMs: 5_000,
+      deadWorkerGraceMs: 5_000,
+      ...options.tuning,
+    },
   } as Runtime;
+  const runJobs = options.runJobs ?? config.PR_SYNC_ROLE !== "web";
   let queue: JobQueue;
+  let worker: WorkerRegistration | undefined;
   try {
+    worker = runJobs ? await registerWorker({ pool, log }) : undefined;
     queue = await createJobQueue({
       pool,
       log,
       definitions: jobDefinitions(runtime),
+      ...(worker ? { name: worker.id } : {}),
+      sweepMs: runtime.tuning.sweepMs,
+      deadWorkerGraceMs: runtime.tuning.deadWorkerGraceMs,
       ...(options.processEveryMs !== undefined ? { processEveryMs: options.processEveryMs } : {}),
       ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
     });
   } catch (error) {
+    await worker?.stop();
     await closeDatabase();
     throw error;
   }
@@ -165,6 +181,10 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
   });
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     try {
+      if (!servedByRole(config.PR_SYNC_ROLE, req)) {
+        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not_found" }));
+        return;
+      }
       if (await guard(req, res)) return;
       if (await middleware(req, res)) return;
       sendJson(res, 404, { error: "not_found" });
@@ -184,7 +204,7 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
   const url = `http://${host}:${port}`;
   log.info(`pr-sync listening on ${url} (webhooks at ${WEBHOOK_PATH})`);
-  if (options.runJobs !== false) {
+  if (runJobs) {
     await queue.start();
     await scheduleRecurringJobs(runtime, { discoverNow: options.discoverInstallations !== false });
   }
@@ -196,6 +216,7 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     stop: async ({ drainTimeoutMs = 25_000 } = {}) => {
       accepting = false;
       await queue.drain(drainTimeoutMs);
+      await worker?.stop();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();

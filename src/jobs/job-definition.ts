@@ -27,6 +27,11 @@ export interface JobDefinition<Data> {
   lockLifetimeMs: number;
   /** The data field that makes a job unique while queued or running (e.g. one backfill per repository). */
   uniqueBy?: keyof Data & string;
+  /**
+   * At most `limit` jobs with the same `groupBy` value are admitted at once, across all processes; the others
+   * wait their turn without taking a worker's concurrency, and one is admitted the moment an admitted one ends.
+   */
+  admission?: { groupBy: keyof Data & string; limit: number };
   handler: (data: Data, context: JobContext) => Promise<void>;
 }
 

@@ -1,9 +1,11 @@
-import { Agenda, type Job } from "agenda";
+import { Agenda, toJobId, type Job } from "agenda";
 import { PostgresBackend } from "@agendajs/postgres-backend";
 import type pg from "pg";
 import type { Logger } from "pino";
 import { LOCK_KEYS, withAdvisoryLock } from "../db/advisory-lock.js";
+import { admitWaiting, lockAdmission, mustWait } from "./admission.js";
 import { retryDelay } from "./backoff.js";
+import { releaseDeadWorkersJobs } from "./dead-worker-release.js";
 import { isPermanent } from "./errors.js";
 import type { AnyJobDefinition, JobContext } from "./job-definition.js";
 
@@ -24,6 +26,8 @@ export interface JobQueue {
   cancel: (name: string, data: object) => Promise<number>;
   /** Queued or running jobs of `name` whose data contains `data`. */
   pending: (name: string, data: object) => Promise<{ id: string; nextRunAt: Date | null; running: boolean }[]>;
+  /** Releases dead workers' jobs and admits waiting ones; start() runs it at once and then every sweepMs. */
+  sweep: () => Promise<{ released: number; admitted: number }>;
   start: () => Promise<void>;
   /** Waits for running jobs (up to timeoutMs), then unlocks whatever is left so another worker takes it. */
   drain: (timeoutMs: number) => Promise<void>;
@@ -38,8 +42,13 @@ export async function createJobQueue(options: {
   pool: pg.Pool;
   definitions: AnyJobDefinition[];
   log: Logger;
+  /** Agenda's name, written into every job this process locks: the worker id (see workers.ts). */
   name?: string;
   processEveryMs?: number;
+  /** How often this process looks for dead workers' jobs and waiting jobs with room (default 5 s). */
+  sweepMs?: number;
+  /** A dead worker's job touched more recently than this stays locked (default 5 s). */
+  deadWorkerGraceMs?: number;
   retryBaseMs?: number;
 }): Promise<JobQueue> {
   const { pool, definitions, log } = options;
@@ -69,6 +78,44 @@ export async function createJobQueue(options: {
     }
   });
   let started = false;
+  let sweeper: NodeJS.Timeout | undefined;
+
+  /** Tells every process's Agenda (LISTEN/NOTIFY) that a job is due now, instead of waiting for its next scan. */
+  const wake = async (name: string, ids: string[]) => {
+    const channel = backend.notificationChannel;
+    if (!channel || channel.state !== "connected") return;
+    for (const jobId of ids.slice(0, 1))
+      await channel.publish({
+        jobId: toJobId(jobId),
+        jobName: name,
+        nextRunAt: new Date(),
+        priority: 0,
+        timestamp: new Date(),
+      });
+  };
+  const admitted = async (definition: AnyJobDefinition, group?: string) => {
+    if (!definition.admission) return 0;
+    const ids = await admitWaiting(pool, AGENDA_TABLE, definition.name, definition.admission, group);
+    await wake(definition.name, ids);
+    return ids.length;
+  };
+  // The moment a job of a limited group finishes (its row already saved), the group's next waiting job is due.
+  // Other processes' jobs arrive here too, as state notifications without attrs: their own process admits.
+  agenda.on("complete", (job: Job<unknown> | { attrs?: undefined }) => {
+    if (!job.attrs) return;
+    const definition = byName.get(job.attrs.name);
+    if (!definition?.admission) return;
+    const group = String((job.attrs.data as Record<string, unknown>)[definition.admission.groupBy]);
+    admitted(definition, group).catch((error: unknown) => log.warn({ err: error }, "could not admit waiting jobs"));
+  });
+  async function sweep() {
+    const released = await releaseDeadWorkersJobs(pool, AGENDA_TABLE, { graceMs: options.deadWorkerGraceMs ?? 5_000 });
+    if (released.length > 0) log.warn({ jobs: released }, "released the jobs of workers that died");
+    for (const { name, id } of released) await wake(name, [id]);
+    let admittedCount = 0;
+    for (const definition of definitions) admittedCount += await admitted(definition);
+    return { released: released.length, admitted: admittedCount };
+  }
 
   for (const definition of definitions) {
     agenda.define(
@@ -109,7 +156,7 @@ export async function createJobQueue(options: {
   async function pending(name: string, data: object) {
     const { rows } = await pool.query<{ id: string; next_run_at: Date | null; locked_at: Date | null }>(
       `SELECT id, next_run_at, locked_at FROM ${AGENDA_TABLE}
-        WHERE name = $1 AND data @> $2::jsonb AND disabled = false
+        WHERE name = $1 AND data @> $2::jsonb
           AND (next_run_at IS NOT NULL OR locked_at IS NOT NULL)
         ORDER BY next_run_at NULLS FIRST`,
       [name, JSON.stringify(data)],
@@ -124,24 +171,30 @@ export async function createJobQueue(options: {
   ): Promise<EnqueueResult> {
     const definition = byName.get(name);
     if (!definition) throw new Error(`pr-sync: no job named "${name}" is registered`);
-    const save = async () => {
+    const save = async (waits = false) => {
       const job = agenda.create(name, data);
       job.schedule(enqueueOptions.at ?? new Date());
+      if (waits) job.disable();
       await job.save();
       return { created: true, jobId: String(job.attrs._id), nextRunAt: job.attrs.nextRunAt ?? null, running: false };
     };
-    if (!definition.uniqueBy) return save();
+    if (!definition.uniqueBy && !definition.admission) return save();
 
-    const key = (data as Record<string, unknown>)[definition.uniqueBy];
+    const field = (key: string) => String((data as Record<string, unknown>)[key]);
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
       // Serialises enqueuers of the same key across processes; released at COMMIT, after the insert is visible.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${name}:${String(key)}`]);
-      const existing = await pending(name, { [definition.uniqueBy]: key });
+      if (definition.uniqueBy)
+        await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${name}:${field(definition.uniqueBy)}`]);
+      const existing = definition.uniqueBy
+        ? await pending(name, { [definition.uniqueBy]: (data as Record<string, unknown>)[definition.uniqueBy] })
+        : [];
+      const rule = definition.admission;
+      if (rule && !existing[0]) await lockAdmission(client, name, field(rule.groupBy));
       const result = existing[0]
         ? { created: false, jobId: existing[0].id, nextRunAt: existing[0].nextRunAt, running: existing[0].running }
-        : await save();
+        : await save(rule ? await mustWait(client, AGENDA_TABLE, name, rule, field(rule.groupBy)) : false);
       await client.query("COMMIT");
       return result;
     } catch (error) {
@@ -157,13 +210,20 @@ export async function createJobQueue(options: {
     enqueue,
     pending,
     cancel: (name, data) => agenda.cancel({ name, data }),
+    sweep,
     start: async () => {
+      // A restarting worker frees what its previous life held before it asks for work.
+      await sweep();
       await agenda.start();
       started = true;
+      sweeper = setInterval(() => {
+        sweep().catch((error: unknown) => log.warn({ err: error }, "job sweep failed"));
+      }, options.sweepMs ?? 5_000);
     },
     drain: async (timeoutMs) => {
       if (!started) return;
       started = false;
+      clearInterval(sweeper);
       const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
       if (result.timedOut) await agenda.stop(false);
     },

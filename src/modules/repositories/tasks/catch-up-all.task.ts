@@ -3,7 +3,7 @@ import { JOBS } from "../../../jobs/job-names.js";
 import type { Runtime } from "../../../runtime.js";
 import { catchUpEverything } from "../catch-up.usecases.js";
 
-/** catch-up.all, on SYNC_CRON: fans out one sync per active repository and a member sync per organization. */
+/** catch-up.all, on SYNC_CRON: queues each installation's fan-out at its offset in the window, and member syncs. */
 export function catchUpAllTask(runtime: Runtime): JobDefinition<Record<string, never>> {
   return {
     name: JOBS.catchUpAll,
@@ -11,7 +11,12 @@ export function catchUpAllTask(runtime: Runtime): JobDefinition<Record<string, n
     attempts: runtime.config.JOB_ATTEMPTS,
     lockLifetimeMs: runtime.tuning.lockLifetimeMs,
     async handler(_data, context) {
-      const summary = await catchUpEverything({ db: runtime.db, queue: runtime.queue });
+      const summary = await catchUpEverything({
+        db: runtime.db,
+        queue: runtime.queue,
+        now: runtime.now(),
+        spreadMs: runtime.config.CATCH_UP_SPREAD_MINUTES * 60_000,
+      });
       context.log.info(summary, "catch-up queued");
     },
   };

@@ -14,6 +14,9 @@ export function repositorySyncTask(runtime: Runtime): JobDefinition<RepositorySy
     attempts: config.JOB_ATTEMPTS,
     lockLifetimeMs: runtime.tuning.lockLifetimeMs,
     uniqueBy: "repositoryId",
+    // Syncs of one installation share its API budget and its sync slots: the ones beyond the slots wait,
+    // and the next one starts as soon as a running one ends.
+    admission: { groupBy: "installationId", limit: config.INSTALLATION_SYNC_CONCURRENCY },
     async handler(data, context) {
       const outcome = await syncRepository(
         {
@@ -37,7 +40,7 @@ export function repositorySyncTask(runtime: Runtime): JobDefinition<RepositorySy
       );
       switch (outcome.outcome) {
         case "busy":
-          // The installation's sync slots are taken; try again shortly, spread out.
+          // Admission keeps this rare (a sync queued before admission, or a slot not yet released): try again shortly.
           context.runAgainAt(new Date(runtime.now().getTime() + runtime.tuning.busyRetryMs * (0.5 + Math.random())));
           return;
         case "paused":

@@ -1,0 +1,110 @@
+import { randomInt } from "node:crypto";
+import { hostname } from "node:os";
+import type pg from "pg";
+import type { Logger } from "pino";
+
+/**
+ * The advisory-lock class under which each job-running process holds its worker lock (two-key locks never
+ * collide with one-key ones, and sync slots use another class).
+ */
+export const WORKER_LOCK_CLASS = 7_243_200;
+
+/** Every worker id starts with this, then the lock key: `pr-sync-worker:<key>:<host>:<pid>`. */
+export const WORKER_ID_PREFIX = "pr-sync-worker";
+
+export interface WorkerRegistration {
+  /** The name Agenda writes into `last_modified_by` of every job this process locks. */
+  id: string;
+  key: number;
+  /** Drops the lock: other processes may then release this worker's jobs. */
+  stop: () => Promise<void>;
+}
+
+/** The lock key a worker id carries, or null for an id pr-sync did not make. */
+export function workerKey(id: string | null): number | null {
+  if (!id?.startsWith(`${WORKER_ID_PREFIX}:`)) return null;
+  const key = Number(id.split(":")[1]);
+  return Number.isInteger(key) ? key : null;
+}
+
+/**
+ * Registers this process as a worker: a session advisory lock on a connection of its own. PostgreSQL drops
+ * the lock the moment the process dies (its connection closes), which is how the others tell a dead worker
+ * from a busy one. After a database restart the lock is taken again on a new connection.
+ */
+export async function registerWorker(options: {
+  pool: pg.Pool;
+  log: Logger;
+  reconnectMs?: number;
+}): Promise<WorkerRegistration> {
+  const { pool, log } = options;
+  const client = await pool.connect();
+  let key = 0;
+  for (let tries = 0; key === 0; tries++) {
+    const candidate = randomInt(1, 2 ** 31 - 1);
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS locked", [
+      WORKER_LOCK_CLASS,
+      candidate,
+    ]);
+    if (rows[0]?.locked) key = candidate;
+    else if (tries > 10) throw new Error("pr-sync: could not take a worker lock");
+  }
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  // The connection holding the lock, or undefined while it is being taken again.
+  let held: pg.PoolClient | undefined = client;
+  const retry = () => {
+    if (!stopped) timer ??= setTimeout(() => void relock(), options.reconnectMs ?? 1_000);
+  };
+
+  const relock = async () => {
+    timer = undefined;
+    let fresh: pg.PoolClient | undefined;
+    try {
+      fresh = await pool.connect();
+      const { rows } = await fresh.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS locked", [
+        WORKER_LOCK_CLASS,
+        key,
+      ]);
+      if (stopped) {
+        fresh.release(true);
+        return;
+      }
+      fresh.on("error", onLost);
+      held = fresh;
+      if (rows[0]?.locked) log.info({ workerKey: key }, "worker lock taken again after losing the database");
+      else log.error({ workerKey: key }, "another process holds this worker's lock; its jobs may be released");
+    } catch (error) {
+      fresh?.release(error as Error);
+      retry();
+    }
+  };
+  function onLost(error: Error) {
+    const lost = held;
+    held = undefined;
+    lost?.removeListener("error", onLost);
+    lost?.release(error);
+    if (!stopped) log.warn({ err: error, workerKey: key }, "worker lock lost with its connection; taking it again");
+    retry();
+  }
+  client.on("error", onLost);
+
+  return {
+    id: `${WORKER_ID_PREFIX}:${key}:${hostname()}:${process.pid}`,
+    key,
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      const last = held;
+      held = undefined;
+      if (!last) return;
+      last.removeListener("error", onLost);
+      try {
+        await last.query("SELECT pg_advisory_unlock($1, $2)", [WORKER_LOCK_CLASS, key]);
+        last.release();
+      } catch (error) {
+        last.release(error as Error);
+      }
+    },
+  };
+}
