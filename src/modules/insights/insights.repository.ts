@@ -150,6 +150,7 @@ export async function queryWeeklyInsights(db: Database, window: InsightsWindow):
       merged: totals.merged,
       closedUnmerged: totals.closedUnmerged,
       medianCycleHours: totals.medianCycleHours,
+      p90CycleHours: totals.p90CycleHours,
       medianFirstReviewHours: totals.medianFirstReviewHours,
       reviews: totals.reviews,
     };

@@ -7,6 +7,7 @@ import { projectRoot } from "../../paths.js";
 import type { Runtime } from "../../runtime.js";
 import { registerApiRoutes } from "./status-page.api.routes.js";
 import { registerAuthRoutes } from "./status-page.auth.routes.js";
+import { registerDataRoutes } from "./status-page.data.routes.js";
 import { createStatusPageContext, STATUS_PATH, type StatusPageOptions } from "./status-page.context.js";
 import { badRequest, notFound } from "./status-page.errors.js";
 import { parseId, readBody, redirect, securityHeaders, sendHtml } from "./status-page.http.js";
@@ -55,9 +56,12 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, op
   asset(join(projectRoot, "node_modules/htmx.org/dist/htmx.min.js"), "text/javascript; charset=utf-8");
   asset(join(projectRoot, "views/assets/status.css"), "text/css; charset=utf-8");
   asset(join(projectRoot, "views/assets/favicon.svg"), "image/svg+xml");
+  asset(join(projectRoot, "node_modules/chart.js/dist/chart.umd.min.js"), "text/javascript; charset=utf-8");
+  asset(join(projectRoot, "views/assets/insights.js"), "text/javascript; charset=utf-8");
 
   registerAuthRoutes(router, ctx);
   registerApiRoutes(router, ctx);
+  registerDataRoutes(router, ctx);
 
   router.on("GET", "/", ({ res }) => redirect(res, STATUS_PATH));
 
