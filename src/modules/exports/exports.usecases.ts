@@ -15,10 +15,16 @@ export class ExportRangeError extends Error {}
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** Whether a YYYY-MM-DD names a real day: Date rolls 2024-02-30 over to March 1st instead of refusing it. */
+const realDay = (day: string) => {
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+};
+
 function parseBound(raw: string | undefined, name: string): Date | null {
   if (raw === undefined || raw === "") return null;
   const value = DATE.test(raw) ? new Date(`${raw}T00:00:00Z`) : DATE_TIME.test(raw) ? new Date(raw) : null;
-  if (!value || Number.isNaN(value.getTime()))
+  if (!value || Number.isNaN(value.getTime()) || !realDay(raw.slice(0, 10)))
     throw new ExportRangeError(`${name} must be a date (2024-05-01) or a UTC time (2024-05-01T12:00:00Z).`);
   return value;
 }
