@@ -72,11 +72,6 @@ export interface SimRepository {
   pullRequests: SimPullRequest[];
 }
 
-export interface SimOrganizationMembers {
-  organizationId: number;
-  members: SimMembership[];
-}
-
 export interface Dataset {
   now: Date;
   accounts: Map<number, SimAccount>;

@@ -3,6 +3,7 @@ import {
   isInterfaceType,
   isObjectType,
   Kind,
+  OperationTypeNode,
   valueFromASTUntyped,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
@@ -56,7 +57,8 @@ export function analyzeQuery(
   variables: Record<string, unknown>,
 ): QueryCost {
   const result: QueryCost = { requests: 0, nodes: 0, cost: 0, largestPage: 0, errors: [] };
-  const rootType = operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
+  const rootType =
+    operation.operation === OperationTypeNode.MUTATION ? schema.getMutationType() : schema.getQueryType();
   const visit = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, multiplier: number, path: string[]) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {

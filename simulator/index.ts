@@ -20,7 +20,7 @@ import {
   type SignedDelivery,
 } from "./webhooks.js";
 
-export { IDS, ORGANIZATION_LOGINS, USER_ACCOUNT_LOGIN, HOSTILE_TITLES } from "./generate.js";
+export { IDS, ORGANIZATION_LOGINS, HOSTILE_TITLES } from "./generate.js";
 export type { DatasetOptions } from "./generate.js";
 export type { Faults } from "./faults.js";
 export type { GroundTruth } from "./ground-truth.js";
@@ -120,7 +120,8 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
   };
 
   let origin = "";
-  const server = createServer(createRequestHandler(state, () => origin));
+  const handle = createRequestHandler(state, () => origin);
+  const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());

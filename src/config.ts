@@ -289,11 +289,6 @@ export function githubWebUrl(config: Pick<Config, "GHE_HOST" | "GHE_PROTOCOL">):
   return config.GHE_HOST ? `${config.GHE_PROTOCOL}://${config.GHE_HOST}` : "https://github.com";
 }
 
-/** The GraphQL endpoint: api.github.com/graphql, or /api/graphql on GitHub Enterprise Server. */
-export function githubGraphqlUrl(config: Pick<Config, "GHE_HOST" | "GHE_PROTOCOL">): string {
-  return config.GHE_HOST ? `${config.GHE_PROTOCOL}://${config.GHE_HOST}/api/graphql` : "https://api.github.com/graphql";
-}
-
 export function publicUrl(config: Pick<Config, "PUBLIC_URL" | "PORT">): string {
   return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, "");
 }

@@ -16,7 +16,6 @@ function findProjectRoot(start: string): string {
 export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 export const viewsDir = join(projectRoot, "views");
 export const migrationsDir = join(projectRoot, "drizzle");
-export const appManifestPath = join(projectRoot, "app.yml");
 
 export function dataPath(dataDir: string, ...parts: string[]): string {
   return resolve(projectRoot, dataDir, ...parts);

@@ -1,5 +1,5 @@
 import { getPrivateKey } from "@probot/get-private-key";
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type pg from "pg";
 import type { Logger } from "pino";
@@ -104,7 +104,7 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     log.info("no GitHub App configured (APP_ID and PRIVATE_KEY): serving Probot's setup flow");
     const server = await run(() => {}, {
       env: { ...options.env, PORT: String(config.PORT), HOST: config.HOST, LOG_LEVEL: config.LOG_LEVEL },
-      log: log as never,
+      log: log,
     });
     return {
       url: `http://${server.host}:${server.port}`,
@@ -121,7 +121,7 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     privateKey,
     secret: config.WEBHOOK_SECRET ?? "development",
     baseUrl: githubApiUrl(config),
-    log: log as never,
+    log: log,
     Octokit: createOctokitClass({ ...defaultOctokitOptions, ...options.octokit }),
   });
 
@@ -155,7 +155,7 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
   const router = createRouter();
   const middleware = await createNodeMiddleware(createApp(runtime, router), { probot, webhooksPath: WEBHOOK_PATH });
   const guard = createWebhookGuard({ webhookPath: WEBHOOK_PATH, isAccepting: () => accepting });
-  const httpServer: HttpServer = createServer(async (req, res) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       if (await guard(req, res)) return;
       if (await middleware(req, res)) return;
@@ -165,7 +165,9 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: "internal_error" }));
     }
-  });
+  };
+  // serve answers every error itself, so its promise never rejects.
+  const httpServer: HttpServer = createServer((req, res) => void serve(req, res));
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.PORT, config.HOST, () => resolve());

@@ -45,7 +45,7 @@ describe("starting pr-sync", () => {
     try {
       const res = await fetch(`${a.url}/health`);
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body: unknown = await res.json();
       expect(body).toMatchObject({ status: "ok", database: { status: "ok" }, jobQueue: { status: "running" } });
       expect((await fetch(`${b.url}/health`)).status).toBe(200);
     } finally {

@@ -1,4 +1,4 @@
-import type { Probot, ProbotOctokit } from "probot";
+import type { Probot } from "probot";
 import type { GraphqlPullRequest, GraphqlReview } from "../modules/pull-requests/pull-requests.mapper.js";
 import {
   ORGANIZATION_MEMBERS_QUERY,
@@ -7,8 +7,6 @@ import {
   PULL_REQUESTS_QUERY,
 } from "./queries.js";
 import { RateLimitMeter } from "./rate-limit.js";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
 
 interface Connection<T> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -61,11 +59,11 @@ export interface InstallationGitHub {
  * refreshed before it expires. Every response's rate-limit headers feed the meter.
  */
 export async function createInstallationGitHub(probot: Probot, installationId: number): Promise<InstallationGitHub> {
-  const octokit = (await probot.auth(installationId)) as Octokit;
+  const octokit = await probot.auth(installationId);
   const meter = new RateLimitMeter();
   octokit.hook.after("request", (response) => {
     meter.requests += 1;
-    meter.recordHeaders(response.headers as Record<string, string | number | undefined>);
+    meter.recordHeaders(response.headers);
   });
   octokit.hook.error("request", (error) => {
     meter.requests += 1;

@@ -59,5 +59,5 @@ export function createOctokitClass(options: OctokitOptions = defaultOctokitOptio
       onSecondaryRateLimit: (retryAfter: number, _request: unknown, _octokit: unknown, retryCount: number) =>
         retryCount < options.secondaryRetries && retryAfter <= options.maxSecondaryWaitSeconds,
     },
-  })) as typeof ProbotOctokit;
+  }));
 }

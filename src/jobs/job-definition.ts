@@ -1,4 +1,3 @@
-import type { Job } from "agenda";
 import type { Logger } from "pino";
 
 /** What a job handler gets besides its data. */
@@ -32,5 +31,3 @@ export interface JobDefinition<Data> {
 }
 
 export type AnyJobDefinition = JobDefinition<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export type AgendaJob<Data> = Job<Data>;

@@ -34,8 +34,10 @@ describe("a large installation", () => {
       { name: "members.sync", count: 1 },
       { name: "repositories.fan-out", count: 1 },
     ]);
-    const tracked = await database.pool.query("SELECT count(*)::int AS n FROM repositories WHERE installation_id = 9");
-    expect(tracked.rows[0].n).toBe(2000);
+    const tracked = await database.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM repositories WHERE installation_id = 9",
+    );
+    expect(tracked.rows[0]!.n).toBe(2000);
   });
 
   it("answers Sync all at once with one fan-out job, which then queues a sync per active repository", async () => {
@@ -76,7 +78,7 @@ describe("a large installation", () => {
     const syncs = await database.pool.query(
       `SELECT data FROM ${AGENDA_TABLE} WHERE name = 'repository.sync' AND data->>'installationId' = '10' ORDER BY data->>'repositoryId'`,
     );
-    expect(syncs.rows.map((r) => r.data)).toEqual([
+    expect(syncs.rows.map((r: { data: unknown }) => r.data)).toEqual([
       { repositoryId: 300_001, installationId: 10, kind: "backfill" },
       { repositoryId: 300_002, installationId: 10, kind: "backfill" },
     ]);

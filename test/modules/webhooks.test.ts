@@ -112,7 +112,7 @@ describe("webhooks", () => {
     });
 
     it("acknowledges an event it does not handle with 200 and ignores it", async () => {
-      const res = await app.sendWebhook("star", example("star", "created"));
+      const res = await app.sendWebhook("star", example("star.created"));
       expect(res.status).toBe(200);
     });
   });
@@ -159,7 +159,7 @@ describe("webhooks", () => {
     });
 
     it("tracks added repositories with a backfill of their own and retires removed ones", async () => {
-      const added = example("installation_repositories", "added");
+      const added = example("installation_repositories.added");
       added.installation.id = INSTALLATION;
       added.repositories_added = [
         { id: 9003, node_id: "R_9003", name: "docs", full_name: `${ORG}/docs`, private: false },
@@ -174,7 +174,7 @@ describe("webhooks", () => {
       expect(docs!.notificationBatch).not.toBe(api!.notificationBatch);
       expect((await queuedJobs("repository.sync")).map((d) => d.repositoryId)).toEqual([REPO_A.id, REPO_B.id, 9003]);
 
-      const removed = example("installation_repositories", "removed");
+      const removed = example("installation_repositories.removed");
       removed.installation.id = INSTALLATION;
       removed.repositories_removed = [
         { id: 9003, node_id: "R_9003", name: "docs", full_name: `${ORG}/docs`, private: false },
@@ -186,7 +186,7 @@ describe("webhooks", () => {
     });
 
     it("records new permissions and starts a member sync when members permission is granted", async () => {
-      const payload = example("installation", "new_permissions_accepted");
+      const payload = example("installation.new_permissions_accepted");
       payload.installation.id = INSTALLATION;
       payload.installation.permissions = { metadata: "read", pull_requests: "read", members: "read" };
       await database.pool.query(`DELETE FROM ${AGENDA_TABLE} WHERE name = 'members.sync'`);
@@ -200,8 +200,8 @@ describe("webhooks", () => {
 
   describe("repositories", () => {
     it("follows a rename by GitHub id and files the next pull request under the same repository", async () => {
-      const renamed = example("repository", "renamed");
-      renamed.installation = { id: INSTALLATION };
+      const renamed = example("repository.renamed");
+      renamed.installation = { id: INSTALLATION, node_id: "I_1" };
       renamed.repository.id = REPO_A.id;
       renamed.repository.full_name = `${ORG}/api-server`;
       expect((await app.sendWebhook("repository", renamed)).status).toBe(200);
@@ -222,9 +222,9 @@ describe("webhooks", () => {
     });
 
     it("flags archived repositories and retires deleted ones", async () => {
-      const archived = example("repository", "created");
-      archived.action = "archived";
-      archived.installation = { id: INSTALLATION };
+      const archived = example("repository.created");
+      Object.assign(archived, { action: "archived" });
+      archived.installation = { id: INSTALLATION, node_id: "I_1" };
       archived.repository.id = REPO_B.id;
       archived.repository.full_name = `${ORG}/web`;
       archived.repository.archived = true;
@@ -332,7 +332,7 @@ describe("webhooks", () => {
         updated_at: "2026-11-21T09:00:00Z",
         user: { login: "alice", id: 1, type: "User" },
       };
-      const own = example("pull_request_review", "submitted");
+      const own = example("pull_request_review.submitted");
       Object.assign(own, { installation: { id: INSTALLATION } });
       own.repository.id = repo.id;
       own.repository.full_name = repo.fullName;
@@ -363,7 +363,7 @@ describe("webhooks", () => {
       expect(pr!.firstReviewAt).toEqual(new Date("2026-11-21T08:30:00Z"));
 
       const dismissed = structuredClone(other);
-      dismissed.action = "dismissed";
+      Object.assign(dismissed, { action: "dismissed" });
       dismissed.review.state = "dismissed";
       expect((await app.sendWebhook("pull_request_review", dismissed)).status).toBe(200);
       expect((await app.sendWebhook("pull_request_review", other)).status).toBe(200);
@@ -372,7 +372,7 @@ describe("webhooks", () => {
     });
 
     it("applies GitHub's redelivery of a delivery that failed half-way, under the same delivery id", async () => {
-      const broken = example("pull_request_review", "submitted");
+      const broken = example("pull_request_review.submitted");
       Object.assign(broken, { installation: { id: INSTALLATION } });
       broken.repository.id = repo.id;
       broken.repository.full_name = repo.fullName;
@@ -406,21 +406,22 @@ describe("webhooks", () => {
 
   describe("organization members", () => {
     it("adds a member on member_added and marks them inactive on member_removed", async () => {
-      const added = example("organization", "member_added");
-      added.installation = { id: INSTALLATION };
+      const added = example("organization.member_added");
+      added.installation = { id: INSTALLATION, node_id: "I_1" };
       added.membership.role = "admin";
       expect((await app.sendWebhook("organization", added)).status).toBe(200);
-      const userId = added.membership.user.id;
+      const user = added.membership.user!;
+      const userId = user.id;
       let [member] = await database.db.select().from(members).where(eq(members.userId, userId));
       expect(member).toMatchObject({
         installationId: INSTALLATION,
-        login: added.membership.user.login,
+        login: user.login,
         role: "admin",
         active: true,
       });
 
       const removed = structuredClone(added);
-      removed.action = "member_removed";
+      Object.assign(removed, { action: "member_removed" });
       expect((await app.sendWebhook("organization", removed)).status).toBe(200);
       [member] = await database.db.select().from(members).where(eq(members.userId, userId));
       expect(member).toMatchObject({ active: false });
@@ -430,7 +431,7 @@ describe("webhooks", () => {
 
   describe("suspension and uninstall", () => {
     it("pauses everything on suspend and on unsuspend resumes each repository (backfill until its first sync finished)", async () => {
-      const suspend = example("installation", "suspend");
+      const suspend = example("installation.suspend");
       suspend.installation.id = INSTALLATION;
       expect((await app.sendWebhook("installation", suspend)).status).toBe(200);
       let [installation] = await database.db.select().from(installations).where(eq(installations.id, INSTALLATION));
@@ -446,7 +447,7 @@ describe("webhooks", () => {
         [REPO_B.id, "paused", "INSTALLATION_SUSPENDED"],
       ]);
 
-      const unsuspend = example("installation", "unsuspend");
+      const unsuspend = example("installation.unsuspend");
       unsuspend.installation.id = INSTALLATION;
       expect((await app.sendWebhook("installation", unsuspend)).status).toBe(200);
       [installation] = await database.db.select().from(installations).where(eq(installations.id, INSTALLATION));
@@ -458,7 +459,7 @@ describe("webhooks", () => {
     });
 
     it("marks the installation deleted, its repositories inactive and cancels its queued jobs on uninstall, keeping the data", async () => {
-      const deleted = example("installation", "deleted");
+      const deleted = example("installation.deleted");
       deleted.installation.id = INSTALLATION;
       expect((await app.sendWebhook("installation", deleted)).status).toBe(200);
       const [installation] = await database.db.select().from(installations).where(eq(installations.id, INSTALLATION));

@@ -37,7 +37,7 @@ describe("a backfill against GitHub faults", () => {
       start: { octokit: { retries: 3, retryAfterBaseMs: 10, secondaryRetries: 3, maxSecondaryWaitSeconds: 2 } },
     });
     expect((await sim.sendInstallationCreated(INSTALLATION_ID)).status).toBe(200);
-    await waitFor(async () => sim.requestLog.some((e) => e.path === "/api/graphql"), { what: "the first page" });
+    await waitFor(() => sim.requestLog.some((e) => e.path === "/api/graphql"), { what: "the first page" });
     sim.setFaults({ secondaryLimitNext: 2 });
     await waitForSyncComplete(database.url);
 
@@ -74,7 +74,7 @@ describe("a backfill against GitHub faults", () => {
     sim = await startSmallSimulator({ pullRequestsPerRepository: 500 });
     app = await startAppOnSimulator(sim, database);
     expect((await sim.sendInstallationCreated(INSTALLATION_ID)).status).toBe(200);
-    await waitFor(async () => sim.requestLog.some((e) => e.path === "/api/graphql" && e.status === 200), {
+    await waitFor(() => sim.requestLog.some((e) => e.path === "/api/graphql" && e.status === 200), {
       what: "the first page",
     });
     sim.setFaults({ expireTokenOnNextUse: true });

@@ -32,7 +32,7 @@ describe("two pr-sync instances on one database", () => {
     sim.setWebhookUrl(`${a.url}${WEBHOOK_PATH}`);
     expect((await sim.sendInstallationCreated(INSTALLATION_ID)).status).toBe(200);
     await waitForSyncComplete(database.url);
-    await waitFor(async () => smtp.messages.length === 1, { what: "the completion email" });
+    await waitFor(() => smtp.messages.length === 1, { what: "the completion email" });
 
     // Each repository's backfill ran once, on one instance or the other, and the member sync once.
     const { rows: runs } = await database.pool.query<{ repository_id: string; kind: string; outcome: string }>(

@@ -68,8 +68,8 @@ describe("bad input", () => {
     expect((await app.sendWebhook("pull_request", payload)).status).toBe(200);
     const [row] = await database.db.select().from(pullRequests).where(eq(pullRequests.id, 660_001));
     expect(row).toMatchObject({ title: HOSTILE_TITLE, authorLogin: HOSTILE_LOGIN, headRef: HOSTILE_BRANCH });
-    const { rows } = await database.pool.query("SELECT count(*)::int AS n FROM pull_requests");
-    expect(rows[0].n).toBe(1);
+    const { rows } = await database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pull_requests");
+    expect(rows[0]!.n).toBe(1);
   });
 
   it("renders that title escaped on the status page and as plain data in the JSON API", async () => {
@@ -83,7 +83,7 @@ describe("bad input", () => {
     const api = await fetch(`${app.url}/api/repositories/${REPO.id}`, { headers: bearer });
     expect(api.status).toBe(200);
     expect(api.headers.get("content-type")).toContain("application/json");
-    const body = await api.json();
+    const body: unknown = await api.json();
     expect(JSON.stringify(body)).toContain("<script>alert(1)</script>");
   });
 
@@ -110,10 +110,10 @@ describe("bad input", () => {
       });
       expect(res.status).toBe(400);
     }
-    const { rows } = await database.pool.query(
+    const { rows } = await database.pool.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'repository.sync' AND data->>'days' IS NOT NULL",
     );
-    expect(rows[0].n).toBe(0);
+    expect(rows[0]!.n).toBe(0);
   });
 
   it("answers an oversized JSON API body with a client error instead of reading it all", async () => {

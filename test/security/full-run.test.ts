@@ -89,9 +89,13 @@ describe("a full run", () => {
     expect(smtp!.messages).toHaveLength(1);
     expect(smtp!.messages[0]).toMatch(/^To: ops@example\.com\r?$/m);
     expect(smtp!.messages[0]).toMatch(/^Subject: =\?UTF-8\?Q\?pr-sync=3A_acme-corp_is_ready_/m);
-    const { rows } = await database.pool.query("SELECT status, attempts, recipients FROM email_notifications");
-    expect(rows).toEqual([{ status: "sent", attempts: expect.any(Number), recipients: ["ops@example.com"] }]);
-    expect(rows[0].attempts).toBeGreaterThanOrEqual(2);
+    const { rows } = await database.pool.query<{ status: string; attempts: number; recipients: string[] }>(
+      "SELECT status, attempts, recipients FROM email_notifications",
+    );
+    expect(rows).toEqual([
+      { status: "sent", attempts: expect.any(Number) as unknown, recipients: ["ops@example.com"] },
+    ]);
+    expect(rows[0]!.attempts).toBeGreaterThanOrEqual(2);
     // The email's link opens the installation's status page.
     const link = /^Status page: (\S+)/m.exec(smtp!.messages[0]!.replace(/=\r?\n/g, ""))![1]!;
     expect(link).toBe(`${app.url}/status/installations/${INSTALLATION_ID}`);

@@ -15,7 +15,7 @@ describe("npm run bench -- --quick", () => {
 
     expect(results.setup).toEqual({
       repositories: 2,
-      pullRequestsInWindow: expect.any(Number),
+      pullRequestsInWindow: expect.any(Number) as unknown,
       latencyMs: 2,
       webhookRate: 50,
       webhookSeconds: 2,

@@ -130,7 +130,7 @@ describe("GraphQL", () => {
     expect(members.edges).toHaveLength(100);
     expect(members.edges[0]).toEqual({
       role: "ADMIN",
-      node: { databaseId: 20_001, login: "acme-dev-001", name: expect.anything() },
+      node: { databaseId: 20_001, login: "acme-dev-001", name: expect.anything() as unknown },
     });
     expect(members.edges.filter((e) => e.role === "ADMIN")).toHaveLength(3);
     expect(members.pageInfo.hasNextPage).toBe(true);

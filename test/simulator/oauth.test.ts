@@ -33,9 +33,9 @@ describe("OAuth sign-in", () => {
   it("signs in an organization admin and lists only the installations that user can reach", async () => {
     const token = await signIn();
     expect(token).toEqual({
-      access_token: expect.stringMatching(/^ghu_/),
+      access_token: expect.stringMatching(/^ghu_/) as unknown,
       expires_in: 28_800,
-      refresh_token: expect.stringMatching(/^ghr_/),
+      refresh_token: expect.stringMatching(/^ghr_/) as unknown,
       refresh_token_expires_in: 15_897_600,
       token_type: "bearer",
       scope: "",

@@ -1,4 +1,4 @@
-import { eq, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { insights, type WeeklyInsight } from "./insights.table.js";
 
@@ -247,11 +247,6 @@ export async function upsertInsights(db: Database, values: InsightsValues, compu
     .insert(insights)
     .values({ ...values, computedAt })
     .onConflictDoUpdate({ target: insights.repositoryId, set: { ...rest, computedAt } });
-}
-
-export async function getInsights(db: Database, repositoryId: number): Promise<InsightsRow | undefined> {
-  const [row] = await db.select().from(insights).where(eq(insights.repositoryId, repositoryId));
-  return row;
 }
 
 /** Whether the repository is still tracked (insights of a deleted one are not computed). */

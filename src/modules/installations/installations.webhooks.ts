@@ -40,7 +40,7 @@ export function registerInstallationWebhooks(app: Probot, runtime: Runtime, hand
               accountId: account.id,
               accountType: account.type === "User" ? "User" : "Organization",
               repositorySelection: payload.installation.repository_selection,
-              permissions: payload.installation.permissions as Record<string, string>,
+              permissions: payload.installation.permissions,
             },
             tracked(payload.repositories),
             Boolean(payload.installation.suspended_at),
@@ -54,11 +54,7 @@ export function registerInstallationWebhooks(app: Probot, runtime: Runtime, hand
         case "unsuspend":
           return installationUnsuspended(deps, installationId);
         case "new_permissions_accepted":
-          return installationPermissionsAccepted(
-            deps,
-            installationId,
-            payload.installation.permissions as Record<string, string>,
-          );
+          return installationPermissionsAccepted(deps, installationId, payload.installation.permissions);
       }
     }),
   );

@@ -83,15 +83,3 @@ export async function markUnseenMembersLeft(
     .returning({ id: members.userId });
   return rows.length;
 }
-
-export async function listMembers(db: Database, installationId: number) {
-  return db.select().from(members).where(eq(members.installationId, installationId)).orderBy(members.login);
-}
-
-export async function countActiveMembers(db: Database, installationId: number): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(members)
-    .where(and(eq(members.installationId, installationId), eq(members.active, true)));
-  return row?.count ?? 0;
-}

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { DbExecutor as Database } from "../../db/client.js";
 import type { PullRequestInsert, ReviewInsert } from "./pull-requests.mapper.js";
 import { pullRequests, reviews } from "./pull-requests.table.js";
@@ -82,33 +82,6 @@ export async function refreshFirstReviewAt(db: Database, pullRequestIds: number[
        pullRequestIds.map((id) => sql`${id}`),
        sql`, `,
      )})`);
-}
-
-export async function getPullRequest(db: Database, id: number) {
-  const [row] = await db.select().from(pullRequests).where(eq(pullRequests.id, id));
-  return row;
-}
-
-export async function listReviews(db: Database, pullRequestId: number) {
-  return db.select().from(reviews).where(eq(reviews.pullRequestId, pullRequestId)).orderBy(reviews.id);
-}
-
-export async function countPullRequests(db: Database, repositoryId: number): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(pullRequests)
-    .where(eq(pullRequests.repositoryId, repositoryId));
-  return row?.count ?? 0;
-}
-
-/** Pull request ids of a repository among `numbers`, for attaching reviews fetched by number. */
-export async function pullRequestIdsByNumber(db: Database, repositoryId: number, numbers: number[]) {
-  if (numbers.length === 0) return new Map<number, number>();
-  const rows = await db
-    .select({ id: pullRequests.id, number: pullRequests.number })
-    .from(pullRequests)
-    .where(and(eq(pullRequests.repositoryId, repositoryId), inArray(pullRequests.number, numbers)));
-  return new Map(rows.map((r) => [r.number, r.id]));
 }
 
 /** Stored updated_at of the given pull requests, to tell which ones a page brings unchanged. */

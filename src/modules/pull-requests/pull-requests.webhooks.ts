@@ -2,7 +2,6 @@ import type { Probot } from "probot";
 import type { Runtime } from "../../runtime.js";
 import type { WebhookHandle } from "../../webhooks.js";
 import { getRepository, updateRepository } from "../repositories/repositories.repository.js";
-import type { RestPullRequest, RestReview } from "./pull-requests.mapper.js";
 import { ingestPullRequest, ingestReview } from "./pull-requests.usecases.js";
 
 /** The tracked, active repository an event is about, or undefined (logged at debug) when pr-sync does not track it. */
@@ -28,7 +27,7 @@ export function registerPullRequestWebhooks(app: Probot, runtime: Runtime, handl
       const result = await ingestPullRequest({
         db: runtime.db,
         repositoryId: repository.id,
-        pullRequest: context.payload.pull_request as RestPullRequest,
+        pullRequest: context.payload.pull_request,
       });
       if (!result.pullRequestWritten) {
         runtime.log.info(
@@ -46,8 +45,8 @@ export function registerPullRequestWebhooks(app: Probot, runtime: Runtime, handl
       await ingestReview({
         db: runtime.db,
         repositoryId: repository.id,
-        pullRequest: context.payload.pull_request as RestPullRequest,
-        review: context.payload.review as RestReview,
+        pullRequest: context.payload.pull_request,
+        review: context.payload.review,
       });
     }),
   );

@@ -113,12 +113,3 @@ export function resumeAt(resetAt: Date, now: Date, jitterMs = 30_000, random: ()
   const base = Math.max(resetAt.getTime(), now.getTime());
   return new Date(base + Math.min(1_000, jitterMs) + Math.floor(random() * jitterMs));
 }
-
-/** Share of the window covered so far, 0–1, from how far back the run has reached. */
-export function windowCovered(windowStart: Date | null, windowEnd: Date | null, reachedAt: Date | null): number {
-  if (!windowStart || !windowEnd) return 0;
-  const span = windowEnd.getTime() - windowStart.getTime();
-  if (span <= 0 || !reachedAt) return 0;
-  const covered = (windowEnd.getTime() - reachedAt.getTime()) / span;
-  return Math.min(1, Math.max(0, covered));
-}

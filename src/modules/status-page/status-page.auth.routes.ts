@@ -105,7 +105,10 @@ export function registerAuthRoutes(router: AppRouter, ctx: StatusPageContext): v
     `${STATUS_PATH}/sign-out`,
     ctx.guarded(
       "page",
-      async ({ res }) => redirect(res, `${STATUS_PATH}/sign-in`, { "set-cookie": ctx.sessionCookie("", 0) }),
+      ({ res }) => {
+        redirect(res, `${STATUS_PATH}/sign-in`, { "set-cookie": ctx.sessionCookie("", 0) });
+        return Promise.resolve();
+      },
       readBody,
     ),
   );

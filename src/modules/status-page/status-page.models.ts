@@ -47,7 +47,7 @@ export function isStalled(input: Pick<ProgressInput, "status" | "lastProgressAt"
 }
 
 /** Whether the page should keep polling: something is queued, running or waiting for the rate limit. */
-export function isActive(status: SyncStatus | string): boolean {
+export function isActive(status: string): boolean {
   return status === "pending" || status === "syncing" || status === "paused";
 }
 

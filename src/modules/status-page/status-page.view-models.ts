@@ -65,8 +65,6 @@ export function repositoryView(row: RepositoryDetailRow, installationLive: boole
   };
 }
 
-export type RepositoryView = ReturnType<typeof repositoryView>;
-
 const memberStates: Record<string, string> = {
   pending: "Pending",
   syncing: "Syncing",

@@ -85,7 +85,7 @@ describe("finding installations whose installation event never arrived", () => {
       `SELECT data FROM ${AGENDA_TABLE} WHERE name = 'repositories.fan-out' AND data->>'installationId' = $1`,
       [String(MISSED)],
     );
-    expect(rows.map((r) => r.data)).toEqual([
+    expect(rows.map((r: { data: unknown }) => r.data)).toEqual([
       { installationId: MISSED, repositoryIds: [9601, 9602], kind: "backfill" },
     ]);
   });

@@ -38,7 +38,7 @@ describe("member sync", () => {
       databaseId: 50_000 + offset + i,
       login: `user${offset + i}`,
       name: i % 2 ? `User ${offset + i}` : null,
-      role: (i % 10 === 0 ? "ADMIN" : "MEMBER") as "ADMIN" | "MEMBER",
+      role: i % 10 === 0 ? ("ADMIN" as const) : ("MEMBER" as const),
     }));
   }
 

@@ -153,10 +153,10 @@ describe("backfill", () => {
     expect(paused.prsSynced).toBe(100);
     expect(paused.pausedUntil!.getTime()).toBeGreaterThanOrEqual(github.rateLimit.resetAt.getTime());
     expect(JSON.parse(paused.cursor!)).toEqual({ after: "100" });
-    const { rows } = await database.pool.query(
+    const { rows } = await database.pool.query<{ id: string; next_run_at: Date }>(
       `SELECT id, next_run_at FROM ${AGENDA_TABLE} WHERE name = 'repository.sync'`,
     );
-    expect(rows[0].next_run_at).toEqual(paused.pausedUntil);
+    expect(rows[0]!.next_run_at).toEqual(paused.pausedUntil);
     // Sync now during the pause answers with the paused job instead of queueing another.
     const during = await requestRepositorySync({
       db: app.runtime.db,
@@ -164,7 +164,7 @@ describe("backfill", () => {
       repositoryId: REPO.id,
       kind: "catch-up",
     });
-    expect(during).toEqual({ created: false, jobId: rows[0].id, nextRunAt: paused.pausedUntil, running: false });
+    expect(during).toEqual({ created: false, jobId: rows[0]!.id, nextRunAt: paused.pausedUntil, running: false });
 
     github.rateLimit = { remaining: 5_000, resetAt: new Date(Date.now() + 3_600_000), limit: 5_000 };
     const done = await waitFor(

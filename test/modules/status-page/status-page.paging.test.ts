@@ -40,6 +40,14 @@ const readable = async (res: Response) => (await res.text()).replaceAll("&#x3D;"
 const rowIds = (html: string) => [...html.matchAll(/<tr data-repository="(\d+)"/g)].map((m) => Number(m[1]));
 const pollsFrom = (html: string) => /hx-get="([^"]*)"/.exec(html)?.[1] ?? null;
 
+/** The parts of the installation API's answer these tests read. */
+interface InstallationBody {
+  page: unknown;
+  counts: unknown;
+  installation: unknown;
+  repositories: { id: number; stalled: boolean }[];
+}
+
 describe("status page paging and filters", () => {
   let database: TestDatabase;
   let app: TestApp;
@@ -175,7 +183,7 @@ describe("status page paging and filters", () => {
   it("answers the JSON API with one page, the counts over every repository and where the page is", async () => {
     const res = await api(`/api/installations/${LARGE}?page=3`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as InstallationBody;
     expect(body.page).toEqual({ number: 3, perPage: 100, total: 250 });
     expect(body.counts).toEqual({
       all: 250,
@@ -187,12 +195,14 @@ describe("status page paging and filters", () => {
       complete: 225,
     });
     expect(body.installation).toMatchObject({ id: LARGE, repositories: 250, synced: 225, busy: 20 });
-    expect(body.repositories.map((r: { id: number }) => r.id)).toEqual(ordered.slice(200, 250));
+    expect(body.repositories.map((r) => r.id)).toEqual(ordered.slice(200, 250));
 
-    const syncing = await (await api(`/api/installations/${LARGE}?status=syncing&per_page=4&page=2`)).json();
+    const syncing = (await (
+      await api(`/api/installations/${LARGE}?status=syncing&per_page=4&page=2`)
+    ).json()) as InstallationBody;
     expect(syncing.page).toEqual({ number: 2, perPage: 4, total: 10 });
-    expect(syncing.repositories.map((r: { id: number }) => r.id)).toEqual(idsWith(["syncing"]).slice(4, 8));
-    expect(syncing.repositories.map((r: { stalled: boolean }) => r.stalled)).toEqual(
+    expect(syncing.repositories.map((r) => r.id)).toEqual(idsWith(["syncing"]).slice(4, 8));
+    expect(syncing.repositories.map((r) => r.stalled)).toEqual(
       idsWith(["syncing"])
         .slice(4, 8)
         .map((id) => (id - 50_000) % 50 === 2),
@@ -202,7 +212,7 @@ describe("status page paging and filters", () => {
   it("answers one repository from the repository API", async () => {
     const res = await api(`/api/repositories/50249`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as { installation: unknown; repository: unknown };
     expect(body.installation).toMatchObject({ id: LARGE, account: "large-org", repositories: 250 });
     expect(body.repository).toMatchObject({
       id: 50_249,

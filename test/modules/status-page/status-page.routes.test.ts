@@ -115,8 +115,8 @@ describe("status page", () => {
     expect((await alice.fetch(`/status/installations/${B}/live`)).status).toBe(404);
     expect((await alice.fetch(`/api/installations/${B}`)).status).toBe(404);
     expect((await alice.fetch(`/api/repositories/2001`)).status).toBe(404);
-    const api = await (await alice.fetch("/api/installations")).json();
-    expect(api.installations.map((i: { id: number }) => i.id)).toEqual([A]);
+    const api = (await (await alice.fetch("/api/installations")).json()) as { installations: { id: number }[] };
+    expect(api.installations.map((i) => i.id)).toEqual([A]);
 
     const csrf = await alice.csrf(`/status/installations/${A}`);
     expect((await alice.post("/status/repositories/2001/sync", { _csrf: csrf, action: "sync" })).status).toBe(404);
@@ -139,7 +139,9 @@ describe("status page", () => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     expect(api.status).toBe(200);
-    expect((await api.json()).repositories.map((r: { fullName: string }) => r.fullName)).toEqual(["bob-org/secret"]);
+    expect(
+      ((await api.json()) as { repositories: { fullName: string }[] }).repositories.map((r) => r.fullName),
+    ).toEqual(["bob-org/secret"]);
   });
 
   it("rejects form posts and cookie-authenticated API posts without the CSRF token", async () => {
@@ -195,7 +197,9 @@ describe("status page", () => {
     const { rows } = await app.runtime.pool.query(
       `SELECT data FROM agenda_jobs WHERE name = 'repository.sync' AND data @> '{"repositoryId":1002}'`,
     );
-    expect(rows.map((r) => r.data)).toEqual([{ repositoryId: 1002, installationId: A, kind: "backfill", days: 90 }]);
+    expect(rows.map((r: { data: unknown }) => r.data)).toEqual([
+      { repositoryId: 1002, installationId: A, kind: "backfill", days: 90 },
+    ]);
     const bad = await alice.fetch("/api/repositories/1002/sync", {
       method: "POST",
       headers: { "content-type": "application/json", "x-csrf-token": csrf },
@@ -213,7 +217,9 @@ describe("status page", () => {
       message: "The installation on frozen-org is suspended; unsuspend it in GitHub's settings to sync again.",
     });
     const page = await fetch(`${app.url}/api/installations/${SUSPENDED}`, { headers: auth });
-    expect((await page.json()).installation.badge.label).toBe("Suspended");
+    expect(((await page.json()) as { installation: { badge: { label: string } } }).installation.badge.label).toBe(
+      "Suspended",
+    );
   });
 
   it("answers 404, never 500, for ids that are not positive safe integers", async () => {

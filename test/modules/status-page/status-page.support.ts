@@ -89,7 +89,8 @@ export class Browser {
     nock(WEB)
       .post(
         "/login/oauth/access_token",
-        (body) => body.code === `code-${login}` && body.client_secret === CLIENT_SECRET,
+        (body: { code?: string; client_secret?: string }) =>
+          body.code === `code-${login}` && body.client_secret === CLIENT_SECRET,
       )
       .reply(200, { access_token: `ghu_${login}`, token_type: "bearer" });
     nock(API).get("/user").matchHeader("authorization", `Bearer ghu_${login}`).reply(200, { login, id: 1 });

@@ -16,11 +16,11 @@ export async function startChildApp(env: Record<string, string>, start: object):
   });
   const lines: Record<string, unknown>[] = [];
   let stderr = "";
-  child.stderr!.on("data", (chunk) => (stderr += String(chunk)));
+  child.stderr.on("data", (chunk) => (stderr += String(chunk)));
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = "";
-    child.stdout!.on("data", (chunk) => {
+    child.stdout.on("data", (chunk) => {
       buffer += String(chunk);
       const parts = buffer.split("\n");
       buffer = parts.pop() ?? "";
