@@ -32,7 +32,7 @@ export interface ErrorReasonRow {
   repositories: number;
 }
 
-const date = (value: unknown) => (value === null || value === undefined ? null : new Date(String(value)));
+const date = (value: unknown) => (value instanceof Date ? value : typeof value === "string" ? new Date(value) : null);
 const idArray = (ids: number[]) => `{${ids.map((id) => Math.trunc(id)).join(",")}}`;
 
 /**
