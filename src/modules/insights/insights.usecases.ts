@@ -105,5 +105,3 @@ export async function readInsightsReport(options: {
   ]);
   return { ...totals, windowStart: window.windowStart, windowEnd: window.windowEnd, windowDays, weekly, reviewers };
 }
-
-export type InsightsReport = Awaited<ReturnType<typeof readInsightsReport>>;

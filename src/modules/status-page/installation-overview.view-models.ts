@@ -119,5 +119,3 @@ export function overviewView(installation: InstallationView, row: OverviewRow, r
     problems: installationProblems(installation, row, reasons),
   };
 }
-
-export type OverviewView = ReturnType<typeof overviewView>;
