@@ -85,7 +85,7 @@ describeWithBrowser("status page in a browser", () => {
     await page.goto(`${app.url}/status`);
     await page.getByLabel("Operator token (ADMIN_TOKEN)").fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "Sign in as operator" }).click();
-    await page.getByRole("link", { name: "acme" }).click();
+    await page.getByRole("link", { name: "acme", exact: true }).click();
 
     const web = page.locator('tr[data-repository="7001"]');
     await web.getByText("Syncing", { exact: true }).waitFor();
@@ -103,6 +103,7 @@ describeWithBrowser("status page in a browser", () => {
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     expect(await page.locator("#live").getAttribute("hx-trigger")).toBeNull();
 
+    await web.getByText("Actions").click();
     await web.getByRole("button", { name: "Sync acme/web now" }).click();
     await page.getByText("Sync queued.").waitFor();
     expect(await app.runtime.queue.pending("repository.sync", { repositoryId: 7001 })).toHaveLength(1);

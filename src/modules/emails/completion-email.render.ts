@@ -74,6 +74,8 @@ function viewModel(input: CompletionEmailInput) {
     accountLogin: input.accountLogin,
     windowDays: input.windowDays,
     statusUrl: input.statusUrl,
+    // The insights page sits under the installation's status page.
+    insightsUrl: `${input.statusUrl.replace(/\/$/, "")}/insights`,
     totalPullRequests: plural(total, "pull request", "pull requests"),
     repositoryCount: plural(input.repositories.length, "repository", "repositories"),
     failedCount: failed > 0 ? plural(failed, "repository", "repositories") : null,

@@ -65,23 +65,23 @@ const within = (column: SQL) => sql`${column} >= (SELECT s FROM bounds) AND ${co
 /** ISO weeks are computed in UTC so a week means the same thing on every server. */
 const weekOf = (column: SQL) => sql`date_trunc('week', ${column} AT TIME ZONE 'UTC')`;
 
-function totalsSelect(weekFilter: (column: SQL) => SQL): SQL {
+function totalsSelect(): SQL {
   const created = sql`created_at`;
   const merged = sql`merged_at`;
   const closed = sql`closed_at`;
   const submitted = sql`submitted_at`;
   return sql`
-    (SELECT count(*)::int FROM prs WHERE ${within(created)} AND ${weekFilter(created)}) AS opened,
-    (SELECT count(*)::int FROM prs WHERE ${within(merged)} AND ${weekFilter(merged)}) AS merged,
+    (SELECT count(*)::int FROM prs WHERE ${within(created)}) AS opened,
+    (SELECT count(*)::int FROM prs WHERE ${within(merged)}) AS merged,
     (SELECT count(*)::int FROM prs
-      WHERE merged_at IS NULL AND state = 'closed' AND ${within(closed)} AND ${weekFilter(closed)}) AS closed_unmerged,
+      WHERE merged_at IS NULL AND state = 'closed' AND ${within(closed)}) AS closed_unmerged,
     (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours(merged, created)})
-       FROM prs WHERE ${within(merged)} AND ${weekFilter(merged)}) AS median_cycle_hours,
+       FROM prs WHERE ${within(merged)}) AS median_cycle_hours,
     (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY ${hours(merged, created)})
-       FROM prs WHERE ${within(merged)} AND ${weekFilter(merged)}) AS p90_cycle_hours,
+       FROM prs WHERE ${within(merged)}) AS p90_cycle_hours,
     (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours(sql`first_review_at`, created)})
-       FROM first_reviews WHERE ${within(created)} AND ${weekFilter(created)}) AS median_first_review_hours,
-    (SELECT count(*)::int FROM peer_reviews WHERE ${within(submitted)} AND ${weekFilter(submitted)}) AS reviews`;
+       FROM first_reviews WHERE ${within(created)}) AS median_first_review_hours,
+    (SELECT count(*)::int FROM peer_reviews WHERE ${within(submitted)}) AS reviews`;
 }
 
 interface TotalsRecord extends Record<string, unknown> {
@@ -112,7 +112,7 @@ function toTotals(row: TotalsRecord): InsightsTotals {
  */
 export async function queryInsightsTotals(db: Database, window: InsightsWindow): Promise<InsightsTotals> {
   if (window.repositoryIds.length === 0) return toTotals(emptyTotalsRecord());
-  const result = await db.execute<TotalsRecord>(sql`WITH ${scope(window)} SELECT ${totalsSelect(() => sql`true`)}`);
+  const result = await db.execute<TotalsRecord>(sql`WITH ${scope(window)} SELECT ${totalsSelect()}`);
   return toTotals(result.rows[0] ?? emptyTotalsRecord());
 }
 
@@ -128,8 +128,14 @@ function emptyTotalsRecord(): TotalsRecord {
   };
 }
 
-/** The same numbers per ISO week (UTC, Monday first), every week the window touches, empty ones included. */
+/**
+ * The same numbers per ISO week (UTC, Monday first), every week the window touches, empty ones included.
+ * Each measure is grouped by week in one pass over the scope, so a long window of a large installation
+ * costs a handful of scans rather than one per week and measure.
+ */
 export async function queryWeeklyInsights(db: Database, window: InsightsWindow): Promise<WeeklyInsight[]> {
+  const created = sql`created_at`;
+  const merged = sql`merged_at`;
   const result = await db.execute<TotalsRecord & { week: string }>(sql`
     WITH ${scope(window)},
     weeks AS (
@@ -137,11 +143,44 @@ export async function queryWeeklyInsights(db: Database, window: InsightsWindow):
         ${weekOf(sql`(SELECT s FROM bounds)`)},
         ${weekOf(sql`(SELECT e FROM bounds)`)},
         interval '1 week') AS week_start
+    ),
+    opened AS (
+      SELECT ${weekOf(created)} AS w, count(*)::int AS n FROM prs WHERE ${within(created)} GROUP BY 1
+    ),
+    merges AS (
+      SELECT ${weekOf(merged)} AS w, count(*)::int AS n,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours(merged, created)}) AS median,
+             percentile_cont(0.9) WITHIN GROUP (ORDER BY ${hours(merged, created)}) AS p90
+        FROM prs WHERE ${within(merged)} GROUP BY 1
+    ),
+    closes AS (
+      SELECT ${weekOf(sql`closed_at`)} AS w, count(*)::int AS n
+        FROM prs WHERE merged_at IS NULL AND state = 'closed' AND ${within(sql`closed_at`)} GROUP BY 1
+    ),
+    firsts AS (
+      SELECT ${weekOf(created)} AS w,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours(sql`first_review_at`, created)}) AS median
+        FROM first_reviews WHERE ${within(created)} GROUP BY 1
+    ),
+    peer AS (
+      SELECT ${weekOf(sql`submitted_at`)} AS w, count(*)::int AS n
+        FROM peer_reviews WHERE ${within(sql`submitted_at`)} GROUP BY 1
     )
-    SELECT to_char(w.week_start, 'IYYY-"W"IW') AS week,
-           ${totalsSelect((column) => sql`${weekOf(column)} = w.week_start`)}
-      FROM weeks w
-     ORDER BY w.week_start`);
+    SELECT to_char(wk.week_start, 'IYYY-"W"IW') AS week,
+           coalesce(o.n, 0) AS opened,
+           coalesce(m.n, 0) AS merged,
+           coalesce(c.n, 0) AS closed_unmerged,
+           m.median AS median_cycle_hours,
+           m.p90 AS p90_cycle_hours,
+           f.median AS median_first_review_hours,
+           coalesce(r.n, 0) AS reviews
+      FROM weeks wk
+      LEFT JOIN opened o ON o.w = wk.week_start
+      LEFT JOIN merges m ON m.w = wk.week_start
+      LEFT JOIN closes c ON c.w = wk.week_start
+      LEFT JOIN firsts f ON f.w = wk.week_start
+      LEFT JOIN peer r ON r.w = wk.week_start
+     ORDER BY wk.week_start`);
   return result.rows.map((row) => {
     const totals = toTotals(row);
     return {
@@ -150,6 +189,7 @@ export async function queryWeeklyInsights(db: Database, window: InsightsWindow):
       merged: totals.merged,
       closedUnmerged: totals.closedUnmerged,
       medianCycleHours: totals.medianCycleHours,
+      p90CycleHours: totals.p90CycleHours,
       medianFirstReviewHours: totals.medianFirstReviewHours,
       reviews: totals.reviews,
     };

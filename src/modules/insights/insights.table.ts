@@ -7,6 +7,7 @@ export interface WeeklyInsight {
   merged: number;
   closedUnmerged: number;
   medianCycleHours: number | null;
+  p90CycleHours: number | null;
   medianFirstReviewHours: number | null;
   reviews: number;
 }

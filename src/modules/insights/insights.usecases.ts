@@ -74,3 +74,34 @@ export async function readInsightsHeadline(options: {
   const [totals, slowestMerges] = await Promise.all([queryInsightsTotals(db, window), querySlowestMerges(db, window)]);
   return { ...totals, windowStart: window.windowStart, windowEnd: window.windowEnd, windowDays, slowestMerges };
 }
+
+/** Weeks shown once history was extended beyond the first sync's window. */
+export const EXTENDED_WINDOW_DAYS = 84;
+
+/**
+ * The window insights cover: the first sync's `backfillDays`, or 12 weeks when stored history reaches
+ * further back than that (history was extended), so the longer history shows.
+ */
+export function insightsWindowDays(historySince: Date | null, backfillDays: number, now: Date): number {
+  if (!historySince) return backfillDays;
+  const storedDays = (now.getTime() - historySince.getTime()) / DAY_MS;
+  return storedDays > backfillDays + 1 ? Math.max(backfillDays, EXTENDED_WINDOW_DAYS) : backfillDays;
+}
+
+/** Everything the insights page charts: the window's totals, each ISO week, and reviews per reviewer. */
+export async function readInsightsReport(options: {
+  db: Database;
+  repositoryIds: number[];
+  now: Date;
+  windowDays: number;
+  reviewers: number;
+}) {
+  const { db, repositoryIds, now, windowDays } = options;
+  const window = { repositoryIds, ...windowOf(now, windowDays) };
+  const [totals, weekly, reviewers] = await Promise.all([
+    queryInsightsTotals(db, window),
+    queryWeeklyInsights(db, window),
+    queryTopReviewers(db, window, options.reviewers),
+  ]);
+  return { ...totals, windowStart: window.windowStart, windowEnd: window.windowEnd, windowDays, weekly, reviewers };
+}

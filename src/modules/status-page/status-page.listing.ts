@@ -9,14 +9,24 @@ export const MAX_PER_PAGE = 200;
 /** Far beyond any real installation, and small enough that page × per_page stays a safe integer. */
 export const MAX_PAGE = 1_000_000;
 
-/** Which slice of an installation's repositories to show. */
+/**
+ * How the repository table is ordered: problems first (the default), by name, most recently synced
+ * first, or most pull requests first. Removed repositories always come last.
+ */
+export const SORT_ORDERS = ["status", "name", "last_synced", "pull_requests"] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+/** Which slice of an installation's repositories to show, and in which order. */
 export interface RepositoryListing {
   page: number;
   perPage: number;
   status: StatusFilter | null;
+  sort: SortOrder;
 }
 
-export const defaultListing: RepositoryListing = { page: 1, perPage: DEFAULT_PER_PAGE, status: null };
+export const defaultListing: RepositoryListing = { page: 1, perPage: DEFAULT_PER_PAGE, status: null, sort: "status" };
+
+const isSortOrder = (value: string): value is SortOrder => (SORT_ORDERS as readonly string[]).includes(value);
 
 const isStatusFilter = (value: string): value is StatusFilter => (STATUS_FILTERS as readonly string[]).includes(value);
 
@@ -28,15 +38,18 @@ function wholeNumber(raw: string | undefined, name: string, max: number): number
   return value;
 }
 
-/** Reads `page`, `per_page` and `status` from a query string; anything malformed is a 400 saying what is allowed. */
+/** Reads `page`, `per_page`, `status` and `sort` from a query string; anything malformed is a 400 saying what is allowed. */
 export function parseRepositoryListing(query: Record<string, string | undefined>): RepositoryListing {
   const status = query.status === undefined || query.status === "" ? null : query.status;
   if (status !== null && !isStatusFilter(status))
     throw badRequest(`status must be one of ${STATUS_FILTERS.join(", ")}.`);
+  const sort = query.sort === undefined || query.sort === "" ? "status" : query.sort;
+  if (!isSortOrder(sort)) throw badRequest(`sort must be one of ${SORT_ORDERS.join(", ")}.`);
   return {
     page: wholeNumber(query.page, "page", MAX_PAGE) ?? 1,
     perPage: wholeNumber(query.per_page, "per_page", MAX_PER_PAGE) ?? DEFAULT_PER_PAGE,
     status,
+    sort,
   };
 }
 
@@ -60,6 +73,7 @@ export function settlePage(listing: RepositoryListing, total: number, pastEnd: "
 export function listingQuery(listing: RepositoryListing): string {
   const params = new URLSearchParams();
   if (listing.status) params.set("status", listing.status);
+  if (listing.sort !== "status") params.set("sort", listing.sort);
   if (listing.page !== 1) params.set("page", String(listing.page));
   if (listing.perPage !== DEFAULT_PER_PAGE) params.set("per_page", String(listing.perPage));
   const text = params.toString();

@@ -5,7 +5,7 @@ import { insights } from "../insights/insights.table.js";
 import { installations } from "../installations/installations.table.js";
 import { pullRequests } from "../pull-requests/pull-requests.table.js";
 import { repositories } from "../repositories/repositories.table.js";
-import type { StatusFilter } from "./status-page.listing.js";
+import type { SortOrder, StatusFilter } from "./status-page.listing.js";
 
 export type InstallationRow = typeof installations.$inferSelect;
 export type RepositoryRow = typeof repositories.$inferSelect;
@@ -75,6 +75,15 @@ function statusCondition(status: StatusFilter, stalledBefore: Date): SQL {
 
 /** Problems first: the order a person fixing an installation wants to read it in. */
 const statusRank = sql`CASE ${repositories.status} WHEN 'error' THEN 0 WHEN 'paused' THEN 1 WHEN 'syncing' THEN 2 WHEN 'pending' THEN 3 ELSE 4 END`;
+const pullRequestCount = sql`(SELECT count(*) FROM ${pullRequests} p WHERE p.repository_id = ${repositories.id})`;
+
+/** ORDER BY terms of each sort; every order ends on the name and id so pages never overlap. */
+const sortTerms: Record<SortOrder, SQL[]> = {
+  status: [statusRank],
+  name: [],
+  last_synced: [sql`${repositories.lastSyncedAt} DESC NULLS LAST`],
+  pull_requests: [sql`${pullRequestCount} DESC`],
+};
 
 export type RepositoryCounts = Record<StatusFilter | "all", number>;
 
@@ -101,12 +110,13 @@ export async function countRepositories(
   return row!;
 }
 
-/** One page of an installation's repositories (active first, problems first, then by name), with PR counts and insights. */
+/** One page of an installation's repositories (active first, then in the order asked for), with PR counts and insights. */
 export function listRepositoryPage(
   db: Database,
   options: {
     installationId: number;
     status: StatusFilter | null;
+    sort?: SortOrder;
     stalledBefore: Date;
     limit: number;
     offset: number;
@@ -118,7 +128,12 @@ export function listRepositoryPage(
     and(eq(repositories.installationId, installationId), status ? statusCondition(status, stalledBefore) : undefined)!,
     (query) =>
       query
-        .orderBy(sql`${repositories.active} DESC`, statusRank, repositories.fullName, repositories.id)
+        .orderBy(
+          sql`${repositories.active} DESC`,
+          ...sortTerms[options.sort ?? "status"],
+          repositories.fullName,
+          repositories.id,
+        )
         .limit(options.limit)
         .offset(options.offset),
   );
@@ -142,10 +157,7 @@ async function selectRepositoryDetails(
     .select({
       repository: repositories,
       // Correlated lookups on (repository_id, updated_at): index probes for the rows asked for, not the whole table.
-      pullRequests:
-        sql<number>`(SELECT count(*) FROM ${pullRequests} p WHERE p.repository_id = ${repositories.id})`.mapWith(
-          Number,
-        ),
+      pullRequests: sql<number>`${pullRequestCount}`.mapWith(Number),
       latestNumber: sql<
         number | null
       >`(SELECT p.number FROM ${pullRequests} p WHERE p.repository_id = ${repositories.id} ORDER BY p.updated_at DESC LIMIT 1)`,
@@ -169,4 +181,16 @@ export async function findRepositoryInstallationId(db: Database, repositoryId: n
     .from(repositories)
     .where(and(eq(repositories.id, repositoryId)));
   return row?.installationId;
+}
+
+/** The active repositories of an installation by name, for the insights page's filter. */
+export function listRepositoryNames(
+  db: Database,
+  installationId: number,
+): Promise<{ id: number; fullName: string; historySince: Date | null }[]> {
+  return db
+    .select({ id: repositories.id, fullName: repositories.fullName, historySince: repositories.historySince })
+    .from(repositories)
+    .where(and(eq(repositories.installationId, installationId), eq(repositories.active, true)))
+    .orderBy(repositories.fullName, repositories.id);
 }

@@ -9,6 +9,7 @@ import { registerAuthRoutes } from "./status-page.auth.routes.js";
 import type { HttpSecurity } from "../../http/security.js";
 import { createStatusPageContext, STATUS_PATH } from "./status-page.context.js";
 import { notFound } from "./status-page.errors.js";
+import { registerDataRoutes } from "./status-page.data.routes.js";
 import { parseId, readBody, redirect, securityHeaders, sendHtml } from "./status-page.http.js";
 import { defaultListing, listingQuery, parseRepositoryListing } from "./status-page.listing.js";
 import { NOTICES, STATUS_ACTIONS } from "./status-page.actions.js";
@@ -35,9 +36,12 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, se
   asset(join(projectRoot, "node_modules/htmx.org/dist/htmx.min.js"), "text/javascript; charset=utf-8");
   asset(join(projectRoot, "views/assets/status.css"), "text/css; charset=utf-8");
   asset(join(projectRoot, "views/assets/favicon.svg"), "image/svg+xml");
+  asset(join(projectRoot, "node_modules/chart.js/dist/chart.umd.min.js"), "text/javascript; charset=utf-8");
+  asset(join(projectRoot, "views/assets/insights.js"), "text/javascript; charset=utf-8");
 
   registerAuthRoutes(router, ctx);
   registerApiRoutes(router, ctx);
+  registerDataRoutes(router, ctx);
 
   router.on("GET", "/", ({ res }) => redirect(res, STATUS_PATH));
 

@@ -9,6 +9,8 @@ import { canAct, canSee, visibleInstallationIds, type Viewer } from "./status-pa
 import { badRequest, forbidden, invalidEmails, notApplicable, notFound } from "./status-page.errors.js";
 import { defaultListing, type RepositoryListing, settlePage } from "./status-page.listing.js";
 import { STALLED_AFTER_MS } from "./status-page.models.js";
+import { queryErrorReasons, queryOverviews } from "./installation-overview.repository.js";
+import { overviewView } from "./installation-overview.view-models.js";
 import {
   countRepositories,
   findRepositoryDetail,
@@ -20,14 +22,34 @@ import { installationView, needsPolling, repositoryView } from "./status-page.vi
 
 export type { Viewer } from "./status-page.access.js";
 
-/** The installations the viewer may see, with their counts. */
+/** How many error reasons the overview names; the rest are counted together. */
+const ERROR_REASONS = 3;
+
+/** The installations the viewer may see, with their counts and overview. */
 export async function listVisibleInstallations(options: { db: Database; viewer: Viewer; now: Date }) {
-  const rows = await listInstallationSummaries(options.db, visibleInstallationIds(options.viewer));
-  return rows.map((row) => installationView(row, options.now));
+  const { db, now } = options;
+  const rows = await listInstallationSummaries(db, visibleInstallationIds(options.viewer));
+  const stalledBefore = new Date(now.getTime() - STALLED_AFTER_MS);
+  const overviews = await queryOverviews(
+    db,
+    rows.map((row) => row.installation.id),
+    { now, stalledBefore },
+  );
+  const byId = new Map(overviews.map((o) => [o.installationId, o]));
+  return rows.map((row) => {
+    const installation = installationView(row, now);
+    const overview = byId.get(installation.id);
+    return { ...installation, overview: overview ? overviewView(installation, overview, [], now) : null };
+  });
 }
 
 /** One installation's heading and counts; a 404 when it does not exist or the viewer may not see it. */
-async function visibleInstallation(options: { db: Database; viewer: Viewer; installationId: number; now: Date }) {
+export async function visibleInstallation(options: {
+  db: Database;
+  viewer: Viewer;
+  installationId: number;
+  now: Date;
+}) {
   const { viewer, installationId } = options;
   if (!canSee(viewer, installationId)) throw notFound("installation");
   const [row] = await listInstallationSummaries(options.db, [installationId]);
@@ -57,18 +79,24 @@ export async function getInstallationStatus(options: {
   const { db, installationId, now, listing = defaultListing } = options;
   const installation = await visibleInstallation(options);
   const stalledBefore = new Date(now.getTime() - STALLED_AFTER_MS);
-  const counts = await countRepositories(db, installationId, stalledBefore);
+  const [counts, [overviewRow], reasons] = await Promise.all([
+    countRepositories(db, installationId, stalledBefore),
+    queryOverviews(db, [installationId], { now, stalledBefore }),
+    queryErrorReasons(db, installationId, ERROR_REASONS),
+  ]);
   const total = listing.status ? counts[listing.status] : counts.all;
   const number = settlePage(listing, total, options.pastEnd ?? "reject");
   const rows = await listRepositoryPage(db, {
     installationId,
     status: listing.status,
+    sort: listing.sort,
     stalledBefore,
     limit: listing.perPage,
     offset: (number - 1) * listing.perPage,
   });
   return {
     installation,
+    overview: overviewView(installation, overviewRow!, reasons, now),
     counts,
     repositories: rows.map((row) => repositoryView(row, installation.live, now)),
     page: { number, perPage: listing.perPage, total },

@@ -2,6 +2,8 @@ import {
   listingQuery,
   pageCount,
   type RepositoryListing,
+  SORT_ORDERS,
+  type SortOrder,
   STATUS_FILTERS,
   type StatusFilter,
 } from "./status-page.listing.js";
@@ -116,6 +118,19 @@ const filterLabels: Record<StatusFilter, string> = {
   complete: "Complete",
 };
 
+const sortLabels: Record<SortOrder, string> = {
+  status: "Status",
+  name: "Name",
+  last_synced: "Last synced",
+  pull_requests: "Pull requests",
+};
+const sortDirections: Record<SortOrder, "ascending" | "descending"> = {
+  status: "ascending",
+  name: "ascending",
+  last_synced: "descending",
+  pull_requests: "descending",
+};
+
 /**
  * The repository table's filter links (with counts over every repository), its "X–Y of Z" and its
  * previous/next links. `path` is the installation page; `listing` is the page actually shown.
@@ -137,6 +152,18 @@ export function listingView(path: string, listing: RepositoryListing, counts: Re
       ...STATUS_FILTERS.map((status) => filter(status, filterLabels[status], counts[status])),
     ],
     filterLabel: listing.status ? filterLabels[listing.status] : null,
+    sorts: Object.fromEntries(
+      SORT_ORDERS.map((sort) => [
+        sort,
+        {
+          label: sortLabels[sort],
+          href: `${path}${listingQuery({ ...listing, sort, page: 1 })}`,
+          current: listing.sort === sort,
+          direction: sortDirections[sort],
+        },
+      ]),
+    ) as Record<SortOrder, { label: string; href: string; current: boolean; direction: string }>,
+    sortLabel: sortLabels[listing.sort],
     first,
     last: Math.min(total, listing.page * listing.perPage),
     total,

@@ -128,6 +128,7 @@ describe("the completion email over SMTP", () => {
         "  Longest to merge: #1 alert(1) (2 days) https://github.test/pull/1",
         "- acme/web: stopped: acme/web is no longer part of the installation; add it to the app's repositories again to sync it. (0 pull requests and 0 reviews saved before it stopped)",
         "",
+        "Insights, week by week: https://pr-sync.example.com/status/installations/10/insights",
         "Status page: https://pr-sync.example.com/status/installations/10",
         "",
       ].join("\n"),
@@ -136,7 +137,10 @@ describe("the completion email over SMTP", () => {
     expect(html).not.toContain("<script>");
     expect(html).toContain('<a href="https://github.test/pull/1">#1 &lt;script&gt;alert(1)&lt;/script&gt;</a>');
     expect(html).toContain("<strong>acme/api</strong>:");
-    expect(html).toContain('<a href="https://pr-sync.example.com/status/installations/10">Open the status page</a>');
+    expect(html).toContain('<a href="https://pr-sync.example.com/status/installations/10">open the status page</a>');
+    expect(html).toContain(
+      '<a href="https://pr-sync.example.com/status/installations/10/insights">See the insights as charts</a>',
+    );
     expect(html).toContain("Median time from opening to merge: <strong>26.5 hours</strong>");
     expect(html).toContain("Median time to first review: <strong>2 hours</strong>");
     expect(html).toContain(

@@ -17,16 +17,18 @@ const failure = (run: () => unknown) => {
 
 describe("repository listing parameters", () => {
   it("defaults to the first page of 100 with no filter, and treats empty values as absent", () => {
-    expect(parseRepositoryListing({})).toEqual({ page: 1, perPage: 100, status: null });
-    expect(parseRepositoryListing({ page: "", per_page: "", status: "" })).toEqual({
+    expect(parseRepositoryListing({})).toEqual({ page: 1, perPage: 100, status: null, sort: "status" });
+    expect(parseRepositoryListing({ page: "", per_page: "", status: "", sort: "" })).toEqual({
       page: 1,
       perPage: 100,
       status: null,
+      sort: "status",
     });
-    expect(parseRepositoryListing({ page: "3", per_page: "200", status: "attention" })).toEqual({
+    expect(parseRepositoryListing({ page: "3", per_page: "200", status: "attention", sort: "last_synced" })).toEqual({
       page: 3,
       perPage: 200,
       status: "attention",
+      sort: "last_synced",
     });
   });
 
@@ -53,10 +55,17 @@ describe("repository listing parameters", () => {
         message: "status must be one of attention, error, paused, syncing, pending, complete.",
       });
     }
+    for (const sort of ["Name", "stars", "name;drop"]) {
+      expect(failure(() => parseRepositoryListing({ sort }))).toEqual({
+        status: 400,
+        code: "BAD_REQUEST",
+        message: "sort must be one of status, name, last_synced, pull_requests.",
+      });
+    }
   });
 
   it("moves a page past the end to the last page for people and refuses it for scripts", () => {
-    const listing = { page: 9, perPage: 100, status: null };
+    const listing = { page: 9, perPage: 100, status: null, sort: "status" as const };
     expect(settlePage(listing, 250, "clamp")).toBe(3);
     expect(settlePage({ ...listing, page: 3 }, 250, "reject")).toBe(3);
     expect(settlePage(listing, 0, "clamp")).toBe(1);
@@ -72,8 +81,10 @@ describe("repository listing parameters", () => {
   });
 
   it("writes the query string back with defaults left out", () => {
-    expect(listingQuery({ page: 1, perPage: 100, status: null })).toBe("");
-    expect(listingQuery({ page: 3, perPage: 100, status: null })).toBe("?page=3");
-    expect(listingQuery({ page: 2, perPage: 50, status: "error" })).toBe("?status=error&page=2&per_page=50");
+    expect(listingQuery({ page: 1, perPage: 100, status: null, sort: "status" })).toBe("");
+    expect(listingQuery({ page: 3, perPage: 100, status: null, sort: "status" })).toBe("?page=3");
+    expect(listingQuery({ page: 2, perPage: 50, status: "error", sort: "name" })).toBe(
+      "?status=error&sort=name&page=2&per_page=50",
+    );
   });
 });
