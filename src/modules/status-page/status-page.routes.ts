@@ -39,7 +39,7 @@ const jobNotice = (job: EnqueueResult) => (job.created ? "queued" : job.running 
 export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, options: StatusPageOptions = {}): void {
   const ctx = createStatusPageContext(runtime, options);
   const { db } = runtime;
-  const installPath = `${githubWebUrl(runtime.config)}/settings/installations`;
+  const installPath = () => runtime.installUrl ?? `${githubWebUrl(runtime.config)}/settings/installations`;
   const asset = (file: string, type: string) => {
     const content = readFileSync(file);
     router.on("GET", `${STATUS_PATH}/assets/${file.split("/").pop()}`, ({ res }) => {
@@ -73,7 +73,7 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, op
         csrf,
         operator: viewer.kind === "operator",
         installations,
-        installPath,
+        installPath: installPath(),
       });
       sendHtml(res, 200, html);
     }),
