@@ -77,6 +77,8 @@ async function listen(config: Config, log: Logger, current: () => Handler): Prom
 /** Opens the database, then runs pr-sync as its GitHub App, or its setup until an app is registered. */
 export async function startPrSync(options: StartOptions): Promise<PrSync> {
   const { config, log } = options;
+  // Before the database: a missing webhook secret should stop start-up at once.
+  const credentials = readAppCredentials(config, options.env);
   const { pool, embedded } = await openDatabase(options);
   // A shutdown must finish: a connection stuck on a vanished server must not hold the process forever.
   const closeDatabase = async () => {
@@ -95,7 +97,6 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
 
   let server: HttpServer;
   try {
-    const credentials = readAppCredentials(config, options.env);
     if (credentials) app = await createAppMode(options, pool, credentials);
     else {
       log.info("no GitHub App configured (APP_ID and PRIVATE_KEY): serving the setup page");
