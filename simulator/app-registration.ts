@@ -22,7 +22,9 @@ export const webPage = (status: number, text: string): WebAnswer => ({
  */
 export function createAppFromManifest(state: SimulatorState, url: URL, body: string, now: number): WebAnswer {
   const org = /^\/organizations\/([^/]+)\/settings\/apps\/new$/.exec(url.pathname)?.[1];
-  const owner = org ? findAccountByLogin(state.data, decodeURIComponent(org)) : state.data.accounts.get(state.oauthUserId);
+  const owner = org
+    ? findAccountByLogin(state.data, decodeURIComponent(org))
+    : state.data.accounts.get(state.oauthUserId);
   if (!owner) return webPage(404, "Not Found");
   let manifest: Record<string, unknown>;
   try {
@@ -56,7 +58,8 @@ const slugOf = (name: string) =>
 export function convertManifest(state: SimulatorState, code: string, origin: string, now: number) {
   const pending = state.manifestCodes.get(code);
   state.manifestCodes.delete(code);
-  if (!pending || pending.expiresAt <= now) return { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
+  if (!pending || pending.expiresAt <= now)
+    return { status: 404, body: { message: "Not Found", documentation_url: DOCS } };
   const { manifest } = pending;
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   state.appId += 1;

@@ -137,7 +137,12 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
 
   const deliver = async (signed: SignedDelivery, action: string): Promise<DeliveryResult> => {
     if (!state.webhookUrl) throw new Error("no webhook URL: pass webhookUrl or call setWebhookUrl first");
-    return { event: signed.event, action, delivery: signed.delivery, status: await postDelivery(state.webhookUrl, signed) };
+    return {
+      event: signed.event,
+      action,
+      delivery: signed.delivery,
+      status: await postDelivery(state.webhookUrl, signed),
+    };
   };
   const installationOrThrow = (id: number) => {
     const installation = data.installations.get(id);

@@ -12,7 +12,8 @@ function installableAccounts(state: SimulatorState) {
   return [...data.accounts.values()].filter(
     (a) =>
       a.id === oauthUserId ||
-      (a.type === "Organization" && (data.memberships.get(a.id) ?? []).some((m) => m.userId === oauthUserId && m.role === "admin")),
+      (a.type === "Organization" &&
+        (data.memberships.get(a.id) ?? []).some((m) => m.userId === oauthUserId && m.role === "admin")),
   );
 }
 
@@ -36,7 +37,11 @@ export async function installPage(
           `<form method="post"><input type="hidden" name="account_id" value="${a.id}"><button type="submit">Install on ${escape(a.login)}</button></form>`,
       )
       .join("");
-    return { status: 200, body: `<!doctype html><title>Install ${escape(slug)}</title><main><h1>Install ${escape(slug)}</h1>${forms}</main>`, headers: { "content-type": "text/html; charset=utf-8" } };
+    return {
+      status: 200,
+      body: `<!doctype html><title>Install ${escape(slug)}</title><main><h1>Install ${escape(slug)}</h1>${forms}</main>`,
+      headers: { "content-type": "text/html; charset=utf-8" },
+    };
   }
   const accountId = Number(new URLSearchParams(body).get("account_id"));
   const account = installableAccounts(state).find((a) => a.id === accountId);
@@ -53,7 +58,10 @@ export async function installPage(
   };
   state.data.installations.set(installation.id, installation);
   if (!existing && state.webhookUrl) {
-    const payload = installationPayload(urls, state.data, installation, "created", { id: state.appId, slug: state.appSlug });
+    const payload = installationPayload(urls, state.data, installation, "created", {
+      id: state.appId,
+      slug: state.appSlug,
+    });
     await postDelivery(state.webhookUrl, signDelivery(state.webhookSecret, "installation", payload));
   }
   const target = new URL(state.setupUrl ?? `${urls.web}/settings/installations/${installation.id}`);

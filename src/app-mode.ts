@@ -28,7 +28,11 @@ export interface AppMode {
 }
 
 /** Builds pr-sync proper (Probot, jobs, routes) on an open pool; nothing listens or runs until `begin`. */
-export async function createAppMode(options: StartOptions, pool: pg.Pool, credentials: AppCredentials): Promise<AppMode> {
+export async function createAppMode(
+  options: StartOptions,
+  pool: pg.Pool,
+  credentials: AppCredentials,
+): Promise<AppMode> {
   const { config, log } = options;
   const probot = new Probot({
     appId: credentials.appId,
@@ -78,7 +82,9 @@ export async function createAppMode(options: StartOptions, pool: pg.Pool, creden
       const base = publicUrl(config);
       log.info(`webhooks: GitHub must reach ${config.WEBHOOK_PROXY_URL ?? `${base}${WEBHOOK_PATH}`}`);
       log.info(`status page: ${base}${STATUS_PATH}`);
-      log.info(`install the app: ${runtime.installUrl ?? `${githubWebUrl(config)}/settings/apps (open the app, then Install App)`}`);
+      log.info(
+        `install the app: ${runtime.installUrl ?? `${githubWebUrl(config)}/settings/apps (open the app, then Install App)`}`,
+      );
       if (options.runJobs !== false) {
         await runtime.queue.start();
         await scheduleRecurringJobs(runtime, { discoverNow: contactGitHub });

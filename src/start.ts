@@ -54,7 +54,11 @@ async function within(ms: number, work: Promise<unknown> | undefined): Promise<v
   clearTimeout(timer);
 }
 
-async function listen(config: Config, log: Logger, current: () => Handler): Promise<{ server: HttpServer; url: string }> {
+async function listen(
+  config: Config,
+  log: Logger,
+  current: () => Handler,
+): Promise<{ server: HttpServer; url: string }> {
   const server = createServer(async (req, res) => {
     try {
       if (await current()(req, res)) return;

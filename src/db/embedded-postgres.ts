@@ -120,7 +120,14 @@ export async function startEmbeddedPostgres(options: {
   if (existsSync(join(dataDir, "PG_VERSION"))) prepareExisting(placement);
   else await initialise(placement, log);
 
-  const child = run(placement, "postgres", ["-D", dataDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1"]);
+  const child = run(placement, "postgres", [
+    "-D",
+    dataDir,
+    "-p",
+    String(options.port),
+    "-c",
+    "listen_addresses=127.0.0.1",
+  ]);
   const output = collect(child, log);
   let exited: Error | undefined;
   const onGone = (error?: Error) => {

@@ -5,14 +5,17 @@ import { SmeeClient } from "smee-client";
  * Forwards deliveries from a smee.io channel (WEBHOOK_PROXY_URL) to the local webhook path, headers and body as
  * GitHub sent them, so signatures still verify. Never blocks start: the event stream reconnects on its own.
  */
-export function startWebhookProxy(options: { source: string; target: string; log: Logger }): { stop: () => Promise<void> } {
+export function startWebhookProxy(options: { source: string; target: string; log: Logger }): {
+  stop: () => Promise<void>;
+} {
   const { log } = options;
   const client = new SmeeClient({
     source: options.source,
     target: options.target,
     logger: {
       info: (message: string) => log.debug({ proxy: options.source }, message),
-      error: (...args: unknown[]) => log.warn({ proxy: options.source, detail: String(args[0]) }, "webhook proxy error"),
+      error: (...args: unknown[]) =>
+        log.warn({ proxy: options.source, detail: String(args[0]) }, "webhook proxy error"),
     },
   });
   client.start().then(

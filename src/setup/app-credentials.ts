@@ -15,7 +15,10 @@ export interface AppCredentials {
  * The app's credentials, or undefined when none are configured (then setup registers an app). An app without
  * a webhook secret is refused: accepting deliveries signed with a guessable secret would let anyone forge them.
  */
-export function readAppCredentials(config: Config, env: Record<string, string | undefined>): AppCredentials | undefined {
+export function readAppCredentials(
+  config: Config,
+  env: Record<string, string | undefined>,
+): AppCredentials | undefined {
   const privateKey = env.PRIVATE_KEY || env.PRIVATE_KEY_PATH ? (getPrivateKey({ env }) ?? undefined) : undefined;
   if (!config.APP_ID || !privateKey) return undefined;
   if (!config.WEBHOOK_SECRET)

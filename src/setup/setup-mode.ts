@@ -27,7 +27,9 @@ export async function createSetupMode(options: SetupModeOptions) {
   const notes: string[] = [];
   let webhookProxyUrl = config.WEBHOOK_PROXY_URL;
   if (!webhookProxyUrl && !config.PUBLIC_URL) {
-    webhookProxyUrl = await createSmeeChannel(options.smeeNewChannelUrl ? { newChannelUrl: options.smeeNewChannelUrl } : {});
+    webhookProxyUrl = await createSmeeChannel(
+      options.smeeNewChannelUrl ? { newChannelUrl: options.smeeNewChannelUrl } : {},
+    );
     if (webhookProxyUrl) {
       updateEnvFile(options.envFile, { WEBHOOK_PROXY_URL: webhookProxyUrl });
       log.info(`created the webhook channel ${webhookProxyUrl} (WEBHOOK_PROXY_URL, saved in ${options.envFile})`);

@@ -32,7 +32,9 @@ function send(res: ServerResponse, status: number, html: string): true {
 }
 
 function sameState(given: string | null, expected: string): boolean {
-  return given !== null && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  return (
+    given !== null && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))
+  );
 }
 
 /** Setup mode's HTTP handler: the setup page, and the return from GitHub with the registration code. */
@@ -54,7 +56,7 @@ export function createSetupRoutes(options: SetupRoutesOptions) {
       const notes = [...options.notes];
       if (local)
         notes.push(
-          `GitHub cannot reach ${base}${WEBHOOK_PATH} from the internet. On a laptop, set WEBHOOK_PROXY_URL to a channel from https://smee.io/new; on a server, set PUBLIC_URL to the address GitHub can reach. Then restart pr-sync and come back here.`,
+          `${base}${WEBHOOK_PATH} is this machine's own address: GitHub can deliver webhooks to it only if it runs on this machine. On a laptop, set WEBHOOK_PROXY_URL to a channel from https://smee.io/new; on a server, set PUBLIC_URL to the address GitHub can reach. Then restart pr-sync and come back here.`,
         );
       const view = {
         githubWeb: options.githubWeb,
@@ -69,7 +71,14 @@ export function createSetupRoutes(options: SetupRoutesOptions) {
       const code = url.searchParams.get("code");
       const setupUrl = `${base}${SETUP_PATH}`;
       if (!code || !sameState(url.searchParams.get("state"), state))
-        return send(res, 400, registrationFailedPage({ reason: "This link does not come from a registration started on this pr-sync.", setupUrl }));
+        return send(
+          res,
+          400,
+          registrationFailedPage({
+            reason: "This link does not come from a registration started on this pr-sync.",
+            setupUrl,
+          }),
+        );
       if (registering)
         return send(res, 409, registrationFailedPage({ reason: "A registration is already being saved.", setupUrl }));
       try {
@@ -80,7 +89,8 @@ export function createSetupRoutes(options: SetupRoutesOptions) {
       } catch (error) {
         registering = undefined;
         options.log.error({ err: error }, "registering the GitHub App failed");
-        const reason = error instanceof RegistrationError ? error.message : "pr-sync could not start as the new app; see its log.";
+        const reason =
+          error instanceof RegistrationError ? error.message : "pr-sync could not start as the new app; see its log.";
         return send(res, 502, registrationFailedPage({ reason, setupUrl }));
       }
     }

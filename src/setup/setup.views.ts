@@ -10,7 +10,13 @@ button,.button{display:inline-block;background:#1f883d;color:#fff;border:0;borde
 }
 
 /** The first page: what registering does, then one button that posts the manifest to GitHub. */
-export function setupPage(view: { githubWeb: string; createAppUrl: string; manifest: string; hookUrl: string; notes: string[] }) {
+export function setupPage(view: {
+  githubWeb: string;
+  createAppUrl: string;
+  manifest: string;
+  hookUrl: string;
+  notes: string[];
+}) {
   const notes = view.notes.map((n) => `<p class="note">${escape(n)}</p>`).join("");
   return page(
     "Set up pr-sync",
