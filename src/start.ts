@@ -9,6 +9,7 @@ import { appManifestPath, envFilePath } from "./paths.js";
 import type { Runtime } from "./runtime.js";
 import { readAppCredentials, type AppCredentials } from "./setup/app-credentials.js";
 import { createSetupMode } from "./setup/setup-mode.js";
+import { setupPagesMoved } from "./setup/setup.routes.js";
 
 export { WEBHOOK_PATH } from "./setup/manifest.js";
 
@@ -94,8 +95,9 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
   let handler: Handler = async () => false;
   let localUrl = "";
   const runApp = async (opts: StartOptions, credentials: AppCredentials) => {
-    app = await createAppMode(opts, pool, credentials);
-    handler = app.handle;
+    const running = await createAppMode(opts, pool, credentials);
+    app = running;
+    handler = async (req, res) => (await running.handle(req, res)) || setupPagesMoved(req, res);
     await app.begin(localUrl);
   };
 

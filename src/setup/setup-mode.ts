@@ -1,7 +1,13 @@
 import type { Logger } from "pino";
 import { githubApiUrl, githubWebUrl, type Config } from "../config.js";
 import { createSmeeChannel } from "../github/webhook-proxy.js";
-import { convertManifestCode, installUrl, registrationEnv, type RegisteredApp } from "./app-registration.js";
+import {
+  convertManifestCode,
+  installUrl,
+  RegistrationError,
+  registrationEnv,
+  type RegisteredApp,
+} from "./app-registration.js";
 import { updateEnvFile } from "./env-file.js";
 import { readAppYml } from "./manifest.js";
 import { createSetupRoutes } from "./setup.routes.js";
@@ -48,7 +54,14 @@ export async function createSetupMode(options: SetupModeOptions) {
     });
     updateEnvFile(options.envFile, written);
     log.info(`registered the GitHub App ${app.name} (id ${app.id}); its credentials are in ${options.envFile}`);
-    await options.switchToApp(app, written);
+    try {
+      await options.switchToApp(app, written);
+    } catch (error) {
+      throw new RegistrationError(
+        `GitHub created the app ${app.name} and its credentials are saved in ${options.envFile}, but pr-sync could not start as it (${(error as Error).message}). Fix that and restart pr-sync: it starts as the app from .env.`,
+        { cause: error },
+      );
+    }
     return { name: app.name, installUrl: installUrl(githubWebUrl(config), app.slug) };
   };
   const routes = createSetupRoutes({

@@ -97,3 +97,11 @@ export function createSetupRoutes(options: SetupRoutesOptions) {
     return false;
   };
 }
+
+/** Once the app runs, a reload of a setup page (the success page's address, say) goes to the status page. */
+export async function setupPagesMoved(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const path = (req.url ?? "/").split("?")[0]!;
+  if (req.method !== "GET" || (path !== SETUP_PATH && !path.startsWith(`${SETUP_PATH}/`))) return false;
+  res.writeHead(302, { location: STATUS_PATH }).end();
+  return true;
+}
