@@ -40,6 +40,8 @@ export interface SimulatorOptions extends DatasetOptions {
   userTokenTtlMs?: number;
   /** Budgets per installation (defaults 5,000 requests and 5,000 points) and their window (default 1 hour). */
   rateLimit?: { core?: number; graphql?: number; windowMs?: number };
+  /** The app's callback URLs: sign-in refuses any other redirect_uri (default: none registered, any accepted). */
+  callbackUrls?: string[];
   /** Login the OAuth page signs in (default: the first admin of the first organization). */
   oauthUser?: string;
   faults?: Partial<Faults>;
@@ -117,6 +119,9 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
       return seed / 2_147_483_647;
     },
     requestLog: [],
+    callbackUrls: options.callbackUrls ?? [],
+    webhookUrl: options.webhookUrl,
+    manifestCodes: new Map(),
   };
 
   let origin = "";
@@ -129,12 +134,16 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
   const urls: Urls = { api: `${origin}/api/v3`, web: origin };
-  let webhookUrl = options.webhookUrl;
-  const app = { id: appId, slug: state.appSlug };
+  const app = () => ({ id: state.appId, slug: state.appSlug });
 
   const deliver = async (signed: SignedDelivery, action: string): Promise<DeliveryResult> => {
-    if (!webhookUrl) throw new Error("no webhook URL: pass webhookUrl or call setWebhookUrl first");
-    return { event: signed.event, action, delivery: signed.delivery, status: await postDelivery(webhookUrl, signed) };
+    if (!state.webhookUrl) throw new Error("no webhook URL: pass webhookUrl or call setWebhookUrl first");
+    return {
+      event: signed.event,
+      action,
+      delivery: signed.delivery,
+      status: await postDelivery(state.webhookUrl, signed),
+    };
   };
   const installationOrThrow = (id: number) => {
     const installation = data.installations.get(id);
@@ -165,7 +174,7 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
     clearFaults: () => Object.assign(state.faults, NO_FAULTS),
     setRateLimit: (settings) => state.rateLimits.set(settings),
     setWebhookUrl: (url) => {
-      webhookUrl = url;
+      state.webhookUrl = url;
     },
     setOAuthUser: (login) => {
       const account = findAccountByLogin(data, login);
@@ -175,7 +184,7 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
     async simulateActivity(activity) {
       const { changes, deliveries } = applyActivity(data, urls, state.webhookSecret, state.random, activity);
       const results: DeliveryResult[] = [];
-      if (activity.deliver !== false && webhookUrl)
+      if (activity.deliver !== false && state.webhookUrl)
         for (const signed of deliveries)
           results.push(await deliver(signed, (JSON.parse(signed.body) as { action: string }).action));
       return { changes, deliveries: results };
@@ -185,7 +194,7 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
         signDelivery(
           state.webhookSecret,
           "installation",
-          installationPayload(urls, data, installationOrThrow(installationId), "created", app),
+          installationPayload(urls, data, installationOrThrow(installationId), "created", app()),
         ),
         "created",
       ),
@@ -199,7 +208,7 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
         for (const r of removed) ids.delete(r.id);
         installation.repositoryIds = [...ids];
       }
-      const payload = installationRepositoriesPayload(urls, data, installation, added, removed, app);
+      const payload = installationRepositoriesPayload(urls, data, installation, added, removed, app());
       return deliver(signDelivery(state.webhookSecret, "installation_repositories", payload), payload.action);
     },
     pullRequestPayload: (reference, number, action = "edited") => {

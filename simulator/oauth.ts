@@ -24,9 +24,12 @@ function html(status: number, text: string): OAuthAnswer {
 /** GET /login/oauth/authorize: the user is taken to have approved; back to redirect_uri with a one-time code. */
 export function authorize(state: SimulatorState, url: URL, now: number): OAuthAnswer {
   const clientId = url.searchParams.get("client_id");
-  const redirectUri = url.searchParams.get("redirect_uri");
   if (clientId !== state.clientId) return html(404, "Not Found: unknown client_id");
+  // A registered app accepts only its callback URLs; without redirect_uri, GitHub uses the first of them.
+  const redirectUri = url.searchParams.get("redirect_uri") ?? state.callbackUrls[0];
   if (!redirectUri) return html(400, "The redirect_uri is missing.");
+  if (state.callbackUrls.length > 0 && !state.callbackUrls.includes(redirectUri))
+    return html(400, "The redirect_uri is not associated with this application.");
   const challenge = url.searchParams.get("code_challenge");
   const method = url.searchParams.get("code_challenge_method") ?? "plain";
   if (challenge !== null && method !== "S256") return html(400, "Only the S256 code_challenge_method is supported.");

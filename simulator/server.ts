@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, budgetOwner, isFailure, rateLimitedMessage, type Principal } from "./auth.js";
 import { takeSecondaryLimit, takeServerError } from "./faults.js";
 import { handleGraphql } from "./graphql.js";
+import { convertManifest, createAppFromManifest } from "./app-registration.js";
+import { installPage } from "./install-page.js";
 import { authorize, exchangeCode } from "./oauth.js";
 import { rateLimitHeaders } from "./rate-limits.js";
 import { callerAllowed, isFreeRoute, matchRoute } from "./rest.js";
@@ -128,7 +130,7 @@ export function createRequestHandler(state: SimulatorState, origin: () => string
     };
     let answer: Answer;
     try {
-      answer = dispatch();
+      answer = (await webPages()) ?? dispatch();
     } catch (error) {
       answer = json(500, { message: `simulator error: ${(error as Error).message}` });
     }
@@ -141,6 +143,26 @@ export function createRequestHandler(state: SimulatorState, origin: () => string
       ...answer.headers,
     });
     res.end(answer.body);
+
+    /** The pages a browser sees on GitHub: registering an app from a manifest, installing it. */
+    async function webPages(): Promise<Answer | undefined> {
+      if (req.method === "POST" && /^(\/organizations\/[^/]+)?\/settings\/apps\/new$/.test(url.pathname)) {
+        entry.kind = "app";
+        return createAppFromManifest(state, url, body, now);
+      }
+      const install = /^\/apps\/([^/]+)\/installations\/new$/.exec(url.pathname);
+      if (install && (req.method === "GET" || req.method === "POST")) {
+        entry.kind = "app";
+        return installPage(state, req.method, install[1]!, body, urls, now);
+      }
+      const conversion = /^\/api\/v3\/app-manifests\/([^/]+)\/conversions$/.exec(url.pathname);
+      if (conversion && req.method === "POST") {
+        entry.kind = "app";
+        const converted = convertManifest(state, conversion[1]!, base, now);
+        return json(converted.status, converted.body);
+      }
+      return undefined;
+    }
 
     function dispatch(): Answer {
       if (url.pathname === "/login/oauth/authorize" && req.method === "GET") {

@@ -34,6 +34,13 @@ export interface SimulatorState {
   clientSecret: string;
   webhookSecret: string;
   publicKey: KeyObject;
+  /** The registered app's addresses; callbackUrls empty means any redirect_uri is accepted (an app set up by hand). */
+  callbackUrls: string[];
+  setupUrl?: string;
+  /** Where signed webhooks go: the app's hook URL. */
+  webhookUrl?: string;
+  /** Codes from the manifest flow, each good for one conversion within an hour. */
+  manifestCodes: Map<string, { manifest: Record<string, unknown>; ownerId: number; expiresAt: number }>;
   tokens: Map<string, IssuedToken>;
   oauthCodes: Map<string, { userId: number; expiresAt: number; codeChallenge?: string }>;
   refreshTokens: Map<string, number>;

@@ -56,7 +56,7 @@ const setting = <T, D extends string | undefined>(s: Setting<T> & { default: D }
 /** Every variable pr-sync reads, with its documentation. The README table is checked against this list. */
 export const settings = {
   DATABASE_URL: setting({
-    doc: "PostgreSQL connection string. Unset: an embedded PostgreSQL is started with its data under ./data/postgres.",
+    doc: "PostgreSQL connection string. Unset: an embedded PostgreSQL is started with its data in DATA_DIR/postgres (as root in a folder other users cannot enter: /var/lib/pr-sync/<folder>-<hash>/postgres).",
     default: undefined,
     expected: "a postgres:// or postgresql:// URL",
     parse: optionalUrl(["postgres", "postgresql"]),
@@ -93,7 +93,7 @@ export const settings = {
     parse: text,
   }),
   PUBLIC_URL: setting({
-    doc: "The address people use to reach pr-sync, for links in emails and the sign-in callback. Defaults to http://localhost:PORT.",
+    doc: "The address people and GitHub use to reach pr-sync: webhooks, the sign-in callback, links in emails. Setup saves the address your browser used when it is unset; otherwise http://localhost:PORT.",
     default: undefined,
     expected: "an http:// or https:// URL",
     parse: optionalUrl(["http", "https"]),
@@ -192,7 +192,7 @@ export const settings = {
     secret: true,
   }),
   APP_ID: setting({
-    doc: "The GitHub App's id. Unset (with PRIVATE_KEY): Probot's setup flow registers a new app.",
+    doc: "The GitHub App's id. Unset (with PRIVATE_KEY): the setup page registers a new app. Set: WEBHOOK_SECRET is required.",
     default: undefined,
     expected: "a whole number",
     parse: wholeNumber(1, Number.MAX_SAFE_INTEGER),
@@ -249,7 +249,7 @@ export const settings = {
     parse: oneOf(["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const),
   }),
   WEBHOOK_PROXY_URL: setting({
-    doc: "A smee.io channel that forwards webhooks to a development machine.",
+    doc: "A smee.io channel that forwards GitHub's webhooks to this machine. Setup creates one when PUBLIC_URL is unset and smee.io answers.",
     default: undefined,
     expected: "an http:// or https:// URL",
     parse: optionalUrl(["http", "https"]),

@@ -1,10 +1,15 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
+import { envFilePath } from "./paths.js";
+import { readEnvFile, withEnvFile } from "./setup/env-file.js";
 import { startPrSync, type PrSync } from "./start.js";
+import { StartupError } from "./startup-error.js";
 
+// The .env file Probot's setup convention uses (and pr-sync's setup writes); real variables win over it.
+const env = withEnvFile(process.env, readEnvFile(envFilePath));
 let config;
 try {
-  config = loadConfig(process.env);
+  config = loadConfig(env);
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`pr-sync cannot start: invalid configuration\n${error.message}\n`);
@@ -37,10 +42,14 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   });
 }
 
-const started: Promise<PrSync> = startPrSync({ config, env: process.env, log });
+const started: Promise<PrSync> = startPrSync({ config, env, log });
 try {
   await started;
 } catch (error) {
-  log.fatal({ err: error }, "pr-sync could not start");
+  if (error instanceof StartupError) {
+    // A cause the operator can fix: one paragraph, no stack trace.
+    log.fatal({ code: error.code }, error.message);
+    process.stderr.write(`\npr-sync cannot start. ${error.message}\n`);
+  } else log.fatal({ err: error }, "pr-sync could not start");
   process.exit(1);
 }

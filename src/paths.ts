@@ -16,6 +16,9 @@ function findProjectRoot(start: string): string {
 export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 export const viewsDir = join(projectRoot, "views");
 export const migrationsDir = join(projectRoot, "drizzle");
+export const appManifestPath = join(projectRoot, "app.yml");
+/** The settings file Probot's setup convention uses; pr-sync reads it at start and its setup writes it. */
+export const envFilePath = join(projectRoot, ".env");
 
 export function dataPath(dataDir: string, ...parts: string[]): string {
   return resolve(projectRoot, dataDir, ...parts);

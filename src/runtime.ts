@@ -16,6 +16,8 @@ export interface Runtime {
   queue: JobQueue;
   now: () => Date;
   metrics: Metrics;
+  /** Where an account installs the app (`<GitHub>/apps/<slug>/installations/new`), once its slug is known. */
+  installUrl?: string;
   /** Job timings that tests shorten; production uses the defaults in start.ts. */
   tuning: {
     lockLifetimeMs: number;

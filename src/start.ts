@@ -1,82 +1,51 @@
-import { getPrivateKey } from "@probot/get-private-key";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type pg from "pg";
 import type { Logger } from "pino";
-import { createNodeMiddleware, Probot, run } from "probot";
-import { createApp } from "./app.js";
-import { githubApiUrl, type Config } from "./config.js";
-import { createDatabase } from "./db/client.js";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded-postgres.js";
-import { runMigrations } from "./db/migrate.js";
-import { createPool } from "./db/pool.js";
-import { createOctokitClass, defaultOctokitOptions, type OctokitOptions } from "./github/octokit.js";
+import { createAppMode, type AppMode } from "./app-mode.js";
+import { loadConfig, type Config } from "./config.js";
+import { openDatabase } from "./db/open-database.js";
 import { sendJson } from "./http/responses.js";
-import { createRouter } from "./http/router.js";
-import { createWebhookGuard } from "./http/webhook-guard.js";
-import { jobDefinitions, scheduleRecurringJobs } from "./jobs/job-list.js";
-import { createJobQueue, type JobQueue } from "./jobs/job-queue.js";
-import { registerWorker, type WorkerRegistration } from "./jobs/workers.js";
-import { servedByRole } from "./http/roles.js";
-import { createMetrics } from "./metrics/metrics.js";
-import { dataPath } from "./paths.js";
+import type { OctokitOptions } from "./github/octokit.js";
+import { appManifestPath, envFilePath } from "./paths.js";
 import type { Runtime } from "./runtime.js";
+import { readAppCredentials, type AppCredentials } from "./setup/app-credentials.js";
+import { createSetupMode } from "./setup/setup-mode.js";
+import { setupPagesMoved } from "./setup/setup.routes.js";
 
-export const WEBHOOK_PATH = "/api/github/webhooks";
+export { WEBHOOK_PATH } from "./setup/manifest.js";
 
 export interface StartOptions {
   config: Config;
-  /** The raw environment, handed to Probot's setup flow. */
+  /** The raw environment (real variables over `.env`), for the private key and for re-reading after setup. */
   env: Record<string, string | undefined>;
   log: Logger;
   /** Overrides DATABASE_URL (tests give each file its own database). */
   databaseUrl?: string;
+  /** The `.env` file setup writes (default: the project's). */
+  envFile?: string;
+  appYmlPath?: string;
+  smeeNewChannelUrl?: string;
   octokit?: Partial<OctokitOptions>;
   processEveryMs?: number;
   retryBaseMs?: number;
   now?: () => Date;
   tuning?: Partial<Runtime["tuning"]>;
-  /** Whether to look for installations GitHub has and pr-sync does not, right after start (default true). */
+  /** Whether to ask GitHub at start for the app's slug and for installations pr-sync missed (default true). */
   discoverInstallations?: boolean;
-  /** Whether this process also runs jobs (default: unless PR_SYNC_ROLE is web). */
+  /** Whether this process also runs jobs (default true). */
   runJobs?: boolean;
 }
 
 export interface PrSync {
   url: string;
-  mode: "app" | "setup";
-  runtime?: Runtime;
+  /** "setup" until an app is registered; then "app", in the same process. */
+  readonly mode: "app" | "setup";
+  readonly runtime?: Runtime;
   /** Stops taking webhooks, drains jobs, closes the pool and the embedded database. */
   stop: (options?: { drainTimeoutMs?: number }) => Promise<void>;
 }
 
-async function openDatabase(options: StartOptions): Promise<{ pool: pg.Pool; embedded?: EmbeddedDatabase }> {
-  const { config, log } = options;
-  let url = options.databaseUrl ?? config.DATABASE_URL;
-  let embedded: EmbeddedDatabase | undefined;
-  if (!url) {
-    const dataDir = dataPath(config.DATA_DIR, "postgres");
-    embedded = await startEmbeddedPostgres({
-      dataDir,
-      port: config.EMBEDDED_POSTGRES_PORT,
-      onLog: (line) => log.debug({ postgres: line.trim() }, "embedded postgres"),
-    });
-    url = embedded.url;
-    log.info(
-      { dataDir, port: config.EMBEDDED_POSTGRES_PORT },
-      `embedded PostgreSQL running with its data in ${dataDir}`,
-    );
-  }
-  const pool = createPool(url);
-  try {
-    await runMigrations(pool);
-  } catch (error) {
-    await pool.end().catch(() => {});
-    await embedded?.stop().catch(() => {});
-    throw error;
-  }
-  return { pool, embedded };
-}
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 async function within(ms: number, work: Promise<unknown> | undefined): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -87,106 +56,14 @@ async function within(ms: number, work: Promise<unknown> | undefined): Promise<v
   clearTimeout(timer);
 }
 
-function readPrivateKey(env: Record<string, string | undefined>): string | undefined {
-  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) return undefined;
-  return getPrivateKey({ env }) ?? undefined;
-}
-
-/** Opens the database, then starts either Probot's setup flow (no app configured) or pr-sync itself. */
-export async function startPrSync(options: StartOptions): Promise<PrSync> {
-  const { config, log } = options;
-  const { pool, embedded } = await openDatabase(options);
-  // A shutdown must finish: a connection stuck on a vanished server must not hold the process forever.
-  const closeDatabase = async () => {
-    await within(10_000, pool.end());
-    await within(10_000, embedded?.stop());
-  };
-
-  const privateKey = readPrivateKey(options.env);
-  if (!config.APP_ID || !privateKey) {
-    log.info("no GitHub App configured (APP_ID and PRIVATE_KEY): serving Probot's setup flow");
-    const server = await run(() => {}, {
-      env: { ...options.env, PORT: String(config.PORT), HOST: config.HOST, LOG_LEVEL: config.LOG_LEVEL },
-      log: log,
-    });
-    return {
-      url: `http://${server.host}:${server.port}`,
-      mode: "setup",
-      stop: async () => {
-        await server.stop();
-        await closeDatabase();
-      },
-    };
-  }
-
-  const secret = config.WEBHOOK_SECRET ?? "development";
-  const probot = new Probot({
-    appId: config.APP_ID,
-    privateKey,
-    secret,
-    baseUrl: githubApiUrl(config),
-    log: log,
-    Octokit: createOctokitClass({ ...defaultOctokitOptions, ...options.octokit }),
-  });
-
-  const runtime = {
-    config,
-    pool,
-    db: createDatabase(pool),
-    log,
-    probot,
-    now: options.now ?? (() => new Date()),
-    metrics: createMetrics(pool),
-    // A sync touches its lock after every page; five minutes covers a slow page plus secondary-limit waits.
-    tuning: {
-      lockLifetimeMs: 5 * 60_000,
-      busyRetryMs: 1_000,
-      pauseJitterMs: 30_000,
-      sweepMs: 5_000,
-      deadWorkerGraceMs: 5_000,
-      ...options.tuning,
-    },
-  } as Runtime;
-  const runJobs = options.runJobs ?? config.PR_SYNC_ROLE !== "web";
-  let queue: JobQueue;
-  let worker: WorkerRegistration | undefined;
-  try {
-    worker = runJobs ? await registerWorker({ pool, log }) : undefined;
-    queue = await createJobQueue({
-      pool,
-      log,
-      definitions: jobDefinitions(runtime),
-      ...(worker ? { name: worker.id } : {}),
-      sweepMs: runtime.tuning.sweepMs,
-      deadWorkerGraceMs: runtime.tuning.deadWorkerGraceMs,
-      ...(options.processEveryMs !== undefined ? { processEveryMs: options.processEveryMs } : {}),
-      ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
-    });
-  } catch (error) {
-    await worker?.stop();
-    await closeDatabase();
-    throw error;
-  }
-  runtime.queue = queue;
-
-  let accepting = true;
-  const router = createRouter();
-  const middleware = await createNodeMiddleware(createApp(runtime, router), { probot, webhooksPath: WEBHOOK_PATH });
-  const guard = createWebhookGuard({
-    webhookPath: WEBHOOK_PATH,
-    secret,
-    log,
-    isAccepting: () => accepting,
-    onRejected: (event) => runtime.metrics.webhookDeliveries.inc({ event, outcome: "rejected" }),
-  });
+async function listen(
+  config: Config,
+  log: Logger,
+  current: () => Handler,
+): Promise<{ server: HttpServer; url: string }> {
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     try {
-      if (!servedByRole(config.PR_SYNC_ROLE, req)) {
-        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not_found" }));
-        return;
-      }
-      if (await guard(req, res)) return;
-      if (await middleware(req, res)) return;
+      if (await current()(req, res)) return;
       sendJson(res, 404, { error: "not_found" });
     } catch (error) {
       log.error({ err: error }, "request failed");
@@ -195,31 +72,79 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     }
   };
   // serve answers every error itself, so its promise never rejects.
-  const httpServer: HttpServer = createServer((req, res) => void serve(req, res));
+  const server = createServer((req, res) => void serve(req, res));
   await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(config.PORT, config.HOST, () => resolve());
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
   });
-  const { port } = httpServer.address() as AddressInfo;
+  const { port } = server.address() as AddressInfo;
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
-  const url = `http://${host}:${port}`;
-  log.info(`pr-sync listening on ${url} (webhooks at ${WEBHOOK_PATH})`);
-  if (runJobs) {
-    await queue.start();
-    await scheduleRecurringJobs(runtime, { discoverNow: options.discoverInstallations !== false });
+  return { server, url: `http://${host}:${port}` };
+}
+
+/** Opens the database, then runs pr-sync as its GitHub App, or its setup until an app is registered. */
+export async function startPrSync(options: StartOptions): Promise<PrSync> {
+  const { config, log } = options;
+  // Before the database: a missing webhook secret should stop start-up at once.
+  const credentials = readAppCredentials(config, options.env);
+  const { pool, embedded } = await openDatabase(options);
+  // A shutdown must finish: a connection stuck on a vanished server must not hold the process forever.
+  const closeDatabase = async () => {
+    await within(10_000, pool.end());
+    await within(10_000, embedded?.stop());
+  };
+  const envFile = options.envFile ?? envFilePath;
+  let app: AppMode | undefined;
+  let handler: Handler = async () => false;
+  let localUrl = "";
+  const runApp = async (opts: StartOptions, credentials: AppCredentials) => {
+    const running = await createAppMode(opts, pool, credentials);
+    app = running;
+    handler = async (req, res) => (await running.handle(req, res)) || setupPagesMoved(req, res);
+    await app.begin(localUrl);
+  };
+
+  let server: HttpServer;
+  try {
+    if (credentials) app = await createAppMode(options, pool, credentials);
+    else {
+      log.info("no GitHub App configured (APP_ID and PRIVATE_KEY): serving the setup page");
+      const setup = await createSetupMode({
+        config,
+        log,
+        envFile,
+        appYmlPath: options.appYmlPath ?? appManifestPath,
+        ...(options.smeeNewChannelUrl ? { smeeNewChannelUrl: options.smeeNewChannelUrl } : {}),
+        switchToApp: async (registered, written) => {
+          const env = { ...options.env, ...written };
+          const next = { ...options, env, config: loadConfig(env) };
+          await runApp(next, { ...readAppCredentials(next.config, env)!, slug: registered.slug });
+        },
+      });
+      handler = setup.handle;
+    }
+    if (app) handler = app.handle;
+    ({ server, url: localUrl } = await listen(config, log, () => handler));
+  } catch (error) {
+    await closeDatabase();
+    throw error;
   }
+  log.info(`pr-sync listening on ${localUrl}${app ? "" : ` (setup: open ${localUrl}/probot)`}`);
+  await app?.begin(localUrl);
 
   return {
-    url,
-    mode: "app",
-    runtime,
+    url: localUrl,
+    get mode() {
+      return app ? "app" : "setup";
+    },
+    get runtime() {
+      return app?.runtime;
+    },
     stop: async ({ drainTimeoutMs = 25_000 } = {}) => {
-      accepting = false;
-      await queue.drain(drainTimeoutMs);
-      await worker?.stop();
+      await app?.stop(drainTimeoutMs);
       await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeAllConnections();
+        server.close(() => resolve());
+        server.closeAllConnections();
       });
       await closeDatabase();
     },

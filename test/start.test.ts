@@ -22,9 +22,10 @@ describe("starting pr-sync", () => {
     await database.drop();
   });
 
-  it("serves Probot's setup page when no GitHub App is configured", async () => {
-    const env = { PORT: "0", HOST: "127.0.0.1" };
-    const app = await startPrSync({ config: loadConfig(env), env, log: quiet, databaseUrl: database.url });
+  it("serves the setup page when no GitHub App is configured", async () => {
+    const env = { PORT: "0", HOST: "127.0.0.1", PUBLIC_URL: "https://pr-sync.example.com" };
+    const envFile = join(mkdtempSync(join(tmpdir(), "pr-sync-env-")), ".env");
+    const app = await startPrSync({ config: loadConfig(env), env, log: quiet, databaseUrl: database.url, envFile });
     try {
       expect(app.mode).toBe("setup");
       const root = await fetch(`${app.url}/`, { redirect: "manual" });
@@ -34,7 +35,10 @@ describe("starting pr-sync", () => {
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).toContain("Register GitHub App");
-      expect(html).toContain("pr-sync");
+      expect(html).toContain("webhooks to <code>https://pr-sync.example.com/api/github/webhooks</code>");
+      expect(html).toMatch(
+        /<form action="https:\/\/github.com\/settings\/apps\/new\?state=[0-9a-f]{32}" method="post">/,
+      );
     } finally {
       await app.stop();
     }

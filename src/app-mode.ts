@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type pg from "pg";
+import { createNodeMiddleware, Probot } from "probot";
+import { createApp } from "./app.js";
+import { githubApiUrl, githubWebUrl, publicUrl } from "./config.js";
+import { createDatabase } from "./db/client.js";
+import { lookUpAppSlug } from "./github/app-identity.js";
+import { createOctokitClass, defaultOctokitOptions } from "./github/octokit.js";
+import { startWebhookProxy } from "./github/webhook-proxy.js";
+import { sendJson } from "./http/responses.js";
+import { servedByRole } from "./http/roles.js";
+import { createRouter } from "./http/router.js";
+import { createWebhookGuard } from "./http/webhook-guard.js";
+import { jobDefinitions, scheduleRecurringJobs } from "./jobs/job-list.js";
+import { createJobQueue } from "./jobs/job-queue.js";
+import { registerWorker, type WorkerRegistration } from "./jobs/workers.js";
+import { STATUS_PATH } from "./links.js";
+import { createMetrics } from "./metrics/metrics.js";
+import type { Runtime } from "./runtime.js";
+import { installUrl } from "./setup/app-registration.js";
+import type { AppCredentials } from "./setup/app-credentials.js";
+import { WEBHOOK_PATH } from "./setup/manifest.js";
+import type { StartOptions } from "./start.js";
+
+export interface AppMode {
+  runtime: Runtime;
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** Starts jobs, the webhook proxy and the start-up log, once the server listens on `localUrl`. */
+  begin: (localUrl: string) => Promise<void>;
+  stop: (drainTimeoutMs: number) => Promise<void>;
+}
+
+/** Builds pr-sync proper (Probot, jobs, routes) on an open pool; nothing listens or runs until `begin`. */
+export async function createAppMode(
+  options: StartOptions,
+  pool: pg.Pool,
+  credentials: AppCredentials,
+): Promise<AppMode> {
+  const { config, log } = options;
+  const probot = new Probot({
+    appId: credentials.appId,
+    privateKey: credentials.privateKey,
+    secret: credentials.webhookSecret,
+    baseUrl: githubApiUrl(config),
+    log,
+    Octokit: createOctokitClass({ ...defaultOctokitOptions, ...options.octokit }),
+  });
+  const runtime = {
+    config,
+    pool,
+    db: createDatabase(pool),
+    log,
+    probot,
+    now: options.now ?? (() => new Date()),
+    metrics: createMetrics(pool),
+    // A sync touches its lock after every page; five minutes covers a slow page plus secondary-limit waits.
+    tuning: {
+      lockLifetimeMs: 5 * 60_000,
+      busyRetryMs: 1_000,
+      pauseJitterMs: 30_000,
+      sweepMs: 5_000,
+      deadWorkerGraceMs: 5_000,
+      ...options.tuning,
+    },
+    installUrl: credentials.slug ? installUrl(githubWebUrl(config), credentials.slug) : undefined,
+  } as Runtime;
+  const runJobs = options.runJobs ?? config.PR_SYNC_ROLE !== "web";
+  let worker: WorkerRegistration | undefined;
+  try {
+    worker = runJobs ? await registerWorker({ pool, log }) : undefined;
+    runtime.queue = await createJobQueue({
+      pool,
+      log,
+      definitions: jobDefinitions(runtime),
+      ...(worker ? { name: worker.id } : {}),
+      sweepMs: runtime.tuning.sweepMs,
+      deadWorkerGraceMs: runtime.tuning.deadWorkerGraceMs,
+      ...(options.processEveryMs !== undefined ? { processEveryMs: options.processEveryMs } : {}),
+      ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
+    });
+  } catch (error) {
+    await worker?.stop();
+    throw error;
+  }
+
+  let accepting = true;
+  const router = createRouter();
+  const middleware = await createNodeMiddleware(createApp(runtime, router), { probot, webhooksPath: WEBHOOK_PATH });
+  const guard = createWebhookGuard({
+    webhookPath: WEBHOOK_PATH,
+    secret: credentials.webhookSecret,
+    log,
+    isAccepting: () => accepting,
+    onRejected: (event) => runtime.metrics.webhookDeliveries.inc({ event, outcome: "rejected" }),
+  });
+  let proxy: { stop: () => Promise<void> } | undefined;
+  const contactGitHub = options.discoverInstallations !== false;
+
+  return {
+    runtime,
+    handle: async (req, res) => {
+      if (!servedByRole(config.PR_SYNC_ROLE, req)) {
+        sendJson(res, 404, { error: "not_found" });
+        return true;
+      }
+      return (await guard(req, res)) || Boolean(await middleware(req, res));
+    },
+    async begin(localUrl) {
+      if (config.WEBHOOK_PROXY_URL)
+        proxy = startWebhookProxy({ source: config.WEBHOOK_PROXY_URL, target: `${localUrl}${WEBHOOK_PATH}`, log });
+      if (!runtime.installUrl && contactGitHub) {
+        const slug = await lookUpAppSlug(probot);
+        if (slug) runtime.installUrl = installUrl(githubWebUrl(config), slug);
+      }
+      const base = publicUrl(config);
+      log.info(`webhooks: GitHub must reach ${config.WEBHOOK_PROXY_URL ?? `${base}${WEBHOOK_PATH}`}`);
+      log.info(`status page: ${base}${STATUS_PATH}`);
+      log.info(
+        `install the app: ${runtime.installUrl ?? `${githubWebUrl(config)}/settings/apps (open the app, then Install App)`}`,
+      );
+      if (runJobs) {
+        await runtime.queue.start();
+        await scheduleRecurringJobs(runtime, { discoverNow: contactGitHub });
+      }
+    },
+    async stop(drainTimeoutMs) {
+      accepting = false;
+      await proxy?.stop();
+      await runtime.queue.drain(drainTimeoutMs);
+      await worker?.stop();
+    },
+  };
+}
