@@ -63,7 +63,8 @@ export function convertManifest(state: SimulatorState, code: string, origin: str
   const { manifest } = pending;
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   state.appId += 1;
-  state.appSlug = slugOf(String(manifest.name ?? "app"));
+  const name = typeof manifest.name === "string" ? manifest.name : undefined;
+  state.appSlug = slugOf(name ?? "app");
   state.publicKey = createPublicKey(publicKey.export({ type: "spki", format: "pem" }));
   state.clientId = `Iv23${randomBytes(8).toString("hex")}`;
   state.clientSecret = randomBytes(20).toString("hex");
@@ -81,7 +82,7 @@ export function convertManifest(state: SimulatorState, code: string, origin: str
       slug: state.appSlug,
       node_id: Buffer.from(`App${state.appId}`).toString("base64"),
       owner: owner ? { login: owner.login, id: owner.id, type: owner.type } : null,
-      name: String(manifest.name ?? state.appSlug),
+      name: name ?? state.appSlug,
       description: manifest.description ?? null,
       external_url: manifest.url,
       html_url: `${origin}/apps/${state.appSlug}`,

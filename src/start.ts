@@ -95,7 +95,7 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
   };
   const envFile = options.envFile ?? envFilePath;
   let app: AppMode | undefined;
-  let handler: Handler = async () => false;
+  let handler: Handler = () => Promise.resolve(false);
   let localUrl = "";
   const runApp = async (opts: StartOptions, credentials: AppCredentials) => {
     const running = await createAppMode(opts, pool, credentials);

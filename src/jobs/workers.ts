@@ -20,13 +20,6 @@ export interface WorkerRegistration {
   stop: () => Promise<void>;
 }
 
-/** The lock key a worker id carries, or null for an id pr-sync did not make. */
-export function workerKey(id: string | null): number | null {
-  if (!id?.startsWith(`${WORKER_ID_PREFIX}:`)) return null;
-  const key = Number(id.split(":")[1]);
-  return Number.isInteger(key) ? key : null;
-}
-
 /**
  * Registers this process as a worker: a session advisory lock on a connection of its own. PostgreSQL drops
  * the lock the moment the process dies (its connection closes), which is how the others tell a dead worker

@@ -99,7 +99,7 @@ export function createSetupRoutes(options: SetupRoutesOptions) {
 }
 
 /** Once the app runs, a reload of a setup page (the success page's address, say) goes to the status page. */
-export async function setupPagesMoved(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export function setupPagesMoved(req: IncomingMessage, res: ServerResponse): boolean {
   const path = (req.url ?? "/").split("?")[0]!;
   if (req.method !== "GET" || (path !== SETUP_PATH && !path.startsWith(`${SETUP_PATH}/`))) return false;
   res.writeHead(302, { location: STATUS_PATH }).end();

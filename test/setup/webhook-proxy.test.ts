@@ -54,7 +54,7 @@ describe("webhooks through a smee channel (WEBHOOK_PROXY_URL)", () => {
         (await app.runtime.pool.query<{ id: string }>("select id from webhook_deliveries")).rows.map((r) => r.id);
       await waitFor(async () => (await ids()).includes(genuine), { what: "the proxied delivery" });
       // Probot answers a signature mismatch with 400, which the proxy reports.
-      await waitFor(async () => app.logs.some((l) => l.includes(`POST ${app.url}/api/github/webhooks - 400`)), {
+      await waitFor(() => app.logs.some((l) => l.includes(`POST ${app.url}/api/github/webhooks - 400`)), {
         what: "the forged delivery refused",
       });
       expect(await ids()).not.toContain(forged);

@@ -62,14 +62,14 @@ describe("registering an app from a manifest, installing it and signing in", () 
       `/organizations/${sim.data.accounts.get(IDS.organizations[0])!.login}/settings/apps/new`,
     );
     expect(app).toMatchObject({
-      id: expect.any(Number),
+      id: expect.any(Number) as unknown,
       slug: "pr-sync-test",
       name: "PR Sync Test",
       html_url: `${sim.url}/apps/pr-sync-test`,
-      client_id: expect.stringMatching(/^Iv23/),
-      client_secret: expect.any(String),
-      webhook_secret: expect.any(String),
-      pem: expect.stringContaining("BEGIN RSA PRIVATE KEY"),
+      client_id: expect.stringMatching(/^Iv23/) as unknown,
+      client_secret: expect.any(String) as unknown,
+      webhook_secret: expect.any(String) as unknown,
+      pem: expect.stringContaining("BEGIN RSA PRIVATE KEY") as unknown,
       owner: { login: sim.data.accounts.get(IDS.organizations[0])!.login },
     });
   });

@@ -1,4 +1,4 @@
-import { and, eq, gt, lte, ne, or, isNull } from "drizzle-orm";
+import { and, eq, gt, lte } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { type InstallationAccess, sessions, signInAttempts } from "./sessions.table.js";
 
@@ -22,19 +22,6 @@ export async function findSession(db: Database, idHash: string, now: Date): Prom
 
 export async function deleteSession(db: Database, idHash: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.idHash, idHash));
-}
-
-/** Ends every operator session not signed in with the current ADMIN_TOKEN (or all of them when it is unset). */
-export async function deleteStaleOperatorSessions(db: Database, currentMac: string | null): Promise<number> {
-  const stale =
-    currentMac === null
-      ? eq(sessions.kind, "operator")
-      : and(
-          eq(sessions.kind, "operator"),
-          or(isNull(sessions.operatorTokenMac), ne(sessions.operatorTokenMac, currentMac)),
-        );
-  const rows = await db.delete(sessions).where(stale).returning({ idHash: sessions.idHash });
-  return rows.length;
 }
 
 export async function updateSessionAccess(
