@@ -1,4 +1,4 @@
-import { request } from "node:http";
+import { rawRequest } from "../test/support/raw-http.js";
 import { WEBHOOK_VARIANTS } from "../test/support/webhook-targets.js";
 import { startPrSyncProcess } from "./pr-sync-handle.js";
 
@@ -18,40 +18,16 @@ export interface WebhookFloodResult {
   peakRssMb: number;
 }
 
-const CHUNK = Buffer.alloc(64 * 1024, 0x20);
-
 /** One unauthenticated chunked POST of up to `bytes` to a raw target on loopback; resolves with its status (0: none). */
-function sendChunked(port: number, target: string, bytes: number, timeoutMs: number): Promise<number> {
-  return new Promise((resolve) => {
-    let sent = 0;
-    const req = request({
-      host: "127.0.0.1",
-      port,
-      method: "POST",
-      path: target,
-      headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": "flood" },
-    });
-    const timer = setTimeout(() => req.destroy(), timeoutMs);
-    const done = (status: number) => {
-      clearTimeout(timer);
-      resolve(status);
-    };
-    req.on("response", (res) => {
-      res.resume();
-      req.destroy();
-      done(res.statusCode ?? 0);
-    });
-    req.on("error", () => done(0));
-    req.on("close", () => done(0));
-    const pump = () => {
-      while (sent < bytes && !req.destroyed) {
-        sent += CHUNK.length;
-        if (!req.write(CHUNK)) return void req.once("drain", pump);
-      }
-      if (!req.destroyed) req.end();
-    };
-    pump();
+async function sendChunked(port: number, target: string, bytes: number, timeoutMs: number): Promise<number> {
+  const answer = await rawRequest({
+    port,
+    target,
+    headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": "flood" },
+    chunkedBytes: bytes,
+    timeoutMs,
   });
+  return answer.status;
 }
 
 /**

@@ -59,7 +59,7 @@ describeWithBrowser("signing in to the status page with GitHub in a browser", ()
     const paths = sim.requestLog.map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(["/login/oauth/access_token", "/api/v3/user"]));
     expect(paths.some((p) => p.startsWith("/api/v3/user/installations"))).toBe(true);
-    const shown = await page.locator(".installations h2").allTextContents();
+    const shown = await page.locator(".installations h2 a").allTextContents();
     const expected = [...sim.data.installations.values()]
       .filter((i) => !i.deleted && canSee(sim, i.accountId))
       .map((i) => sim.data.accounts.get(i.accountId)!.login)

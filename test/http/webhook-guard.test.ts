@@ -1,17 +1,12 @@
 import { Webhooks, createNodeMiddleware } from "@octokit/webhooks";
-import { createServer, request, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isWebhookTarget } from "../../src/http/webhook-path.js";
 import { WEBHOOK_PATH } from "../../src/start.js";
 import { startTestApp, WEBHOOK_SECRET, type TestApp } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { rawRequest, type RawAnswer } from "../support/raw-http.js";
 import { TARGETS, WEBHOOK_VARIANTS } from "../support/webhook-targets.js";
-
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
 
 /** A request with a raw target (no URL normalisation on our side), optionally streaming a chunked body. */
 function send(
@@ -19,32 +14,7 @@ function send(
   target: string,
   options: { headers?: Record<string, string>; body?: string | Buffer; chunkedBytes?: number } = {},
 ): Promise<RawAnswer> {
-  const { port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method: "POST", path: target, headers: options.headers });
-    req.on("response", (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    if (options.chunkedBytes) {
-      const chunk = Buffer.alloc(64 * 1024, 0x20);
-      let sent = 0;
-      const pump = () => {
-        while (sent < options.chunkedBytes! && !req.destroyed) {
-          sent += chunk.length;
-          if (!req.write(chunk)) return void req.once("drain", pump);
-        }
-        req.end();
-      };
-      req.on("error", () => {});
-      pump();
-    } else {
-      req.end(options.body);
-    }
-  });
+  return rawRequest({ port: Number(new URL(url).port), target, ...options });
 }
 
 describe("the request guard", () => {
@@ -101,17 +71,10 @@ describe("bodies sent to pr-sync", () => {
 
   it("refuses a declared length over 25 MB with 413 on every webhook target", async () => {
     for (const target of WEBHOOK_VARIANTS) {
-      const answer = await new Promise<number>((resolve, reject) => {
-        const req = request({
-          host: "127.0.0.1",
-          port: new URL(app.url).port,
-          method: "POST",
-          path: target,
-          headers: { "content-type": "application/json", "content-length": String(26 * 1024 * 1024) },
-        });
-        req.on("response", (res) => resolve(res.statusCode ?? 0));
-        req.on("error", reject);
-        req.flushHeaders();
+      const { status: answer } = await rawRequest({
+        port: Number(new URL(app.url).port),
+        target,
+        headers: { "content-type": "application/json", "content-length": String(26 * 1024 * 1024) },
       });
       expect({ target, answer }).toEqual({ target, answer: 413 });
     }

@@ -76,7 +76,7 @@ describe("bad input", () => {
     const browser = new Browser(app.url);
     await browser.signInAsOperator();
     const html = await (await browser.fetch(`/status/installations/${INSTALLATION}`)).text();
-    expect(html).toContain("Latest: #7 &lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain(">#7 &lt;script&gt;alert(1)&lt;/script&gt; ");
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html).not.toContain("\u0007");
     expect(html).not.toContain("\u001b");
