@@ -59,7 +59,23 @@ function copyBinaries(from: string, to: string): void {
   }
 }
 
-function relocate(binaries: PostgresBinaries, dataDir: string, owner: { uid: number; gid: number }): Placement {
+/** A copy of the binaries the postgres user can run, shared by every pr-sync on the machine. */
+function reachableBinaries(binaries: PostgresBinaries, owner: { uid: number; gid: number }): string {
+  const programs = [binaryPath(binaries.nativeDir, "initdb"), binaryPath(binaries.nativeDir, "postgres")];
+  if (reachable(owner, programs)) return binaries.nativeDir;
+  const nativeDir = join(RELOCATION_ROOT, `native-${binaries.major}`);
+  try {
+    mkdirSync(RELOCATION_ROOT, { recursive: true });
+    chmodSync(RELOCATION_ROOT, 0o755);
+  } catch (error) {
+    throw explainWriteFailure(error, RELOCATION_ROOT);
+  }
+  copyBinaries(binaries.nativeDir, nativeDir);
+  return nativeDir;
+}
+
+/** The data folder in a place the postgres user can enter, derived from the data path so every start finds it. */
+function relocateData(dataDir: string): string {
   const hash = createHash("sha256").update(dataDir).digest("hex").slice(0, 10);
   const base = join(RELOCATION_ROOT, `${basename(dirname(dirname(dataDir)))}-${hash}`);
   try {
@@ -70,15 +86,13 @@ function relocate(binaries: PostgresBinaries, dataDir: string, owner: { uid: num
   } catch (error) {
     throw explainWriteFailure(error, base);
   }
-  const nativeDir = join(base, `native-${binaries.major}`);
-  copyBinaries(binaries.nativeDir, nativeDir);
-  return { nativeDir, dataDir: join(base, "postgres"), owner, relocatedFrom: dataDir };
+  return join(base, "postgres");
 }
 
 /**
  * Decides where the cluster runs. As root, PostgreSQL runs as the `postgres` user; when that user cannot reach
- * the project folder (a clone under a 0700 home), the binaries are copied and the data kept under
- * RELOCATION_ROOT, in a folder derived from the data path so every start finds the same one.
+ * the binaries (a clone under a 0700 home), they are copied under RELOCATION_ROOT, and when it cannot reach the
+ * data folder, a new cluster is kept under RELOCATION_ROOT in a folder derived from the data path.
  */
 export function placeCluster(binaries: PostgresBinaries, dataDir: string): Placement {
   try {
@@ -88,11 +102,11 @@ export function placeCluster(binaries: PostgresBinaries, dataDir: string): Place
   }
   if (process.getuid?.() !== 0) return { nativeDir: binaries.nativeDir, dataDir };
   const owner = postgresUser();
-  const programs = [binaryPath(binaries.nativeDir, "initdb"), binaryPath(binaries.nativeDir, "postgres")];
-  if (reachable(owner, [...programs, dirname(dataDir)])) return { nativeDir: binaries.nativeDir, dataDir, owner };
+  const nativeDir = reachableBinaries(binaries, owner);
+  if (reachable(owner, [dirname(dataDir)])) return { nativeDir, dataDir, owner };
   if (existsSync(join(dataDir, "PG_VERSION")))
     throw new StartupError(
       `The database in ${dataDir} cannot be opened: pr-sync runs as root, so PostgreSQL runs as the user postgres, and that user cannot enter the folders above it (one of them is closed to other users, e.g. a home folder of mode 0700). Move the pr-sync folder somewhere other users may enter, allow them in (\`chmod o+x\` on each folder above it), set DATA_DIR to a folder outside, or set DATABASE_URL to a PostgreSQL of your own.`,
     );
-  return relocate(binaries, dataDir, owner);
+  return { nativeDir, dataDir: relocateData(dataDir), owner, relocatedFrom: dataDir };
 }
