@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { Database } from "../db/client.js";
 import type { InstallationGitHub } from "../github/installation-client.js";
 import { decideOnFailure, type FailureDecision } from "./github-failures.js";
 
@@ -21,6 +22,19 @@ export interface PagedJobSteps<Outcome> {
   giveUp: (decision: GiveUp, github: InstallationGitHub | undefined) => Promise<Outcome>;
   /** A transient failure: record that the job will be retried; the loop then rethrows for the queue's backoff. */
   retryLater: (decision: RetryLater, error: unknown) => Promise<void>;
+}
+
+/** What a task hands every paged job's use case (repository sync, member sync). */
+export interface PagedJobDeps {
+  db: Database;
+  log: Logger;
+  now: () => Date;
+  /** The installation's GitHub client; created lazily so a busy or stopped run makes no call. */
+  github: (installationId: number) => Promise<InstallationGitHub>;
+  /** Extends the job's lock after each page. */
+  touch: () => Promise<void>;
+  isLastAttempt: (error: unknown) => boolean;
+  attempts: number;
 }
 
 export interface PagedJobOptions {

@@ -1,21 +1,13 @@
 import type { Logger } from "pino";
-import type { Database } from "../../db/client.js";
 import type { InstallationGitHub } from "../../github/installation-client.js";
 import { resumeAt } from "../../jobs/backoff.js";
-import { runPagedJob } from "../../jobs/paged-run.js";
+import { runPagedJob, type PagedJobDeps } from "../../jobs/paged-run.js";
 import { notFoundError } from "../../github/github-errors.js";
 import { getInstallation, updateInstallation } from "../installations/installations.repository.js";
 import { insertSyncRun } from "../repositories/sync-runs.repository.js";
 import { markUnseenMembersLeft, upsertMembers } from "./members.repository.js";
 
-export interface MemberSyncDeps {
-  db: Database;
-  log: Logger;
-  now: () => Date;
-  github: (installationId: number) => Promise<InstallationGitHub>;
-  touch: () => Promise<void>;
-  isLastAttempt: (error: unknown) => boolean;
-  attempts: number;
+export interface MemberSyncDeps extends PagedJobDeps {
   rateLimitFloor: number;
   pauseJitterMs: number;
 }

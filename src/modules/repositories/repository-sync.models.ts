@@ -1,22 +1,13 @@
 import type pg from "pg";
+import type { PagedJobDeps } from "../../jobs/paged-run.js";
 import type { Logger } from "pino";
-import type { Database } from "../../db/client.js";
 import type { InstallationGitHub } from "../../github/installation-client.js";
 import type { SyncKind } from "./repositories.jobs.js";
 import type { RepositoryRow } from "./repositories.repository.js";
 import type { RunCursor, RunPlan } from "./sync-plan.models.js";
 
-export interface RepositorySyncDeps {
-  db: Database;
+export interface RepositorySyncDeps extends PagedJobDeps {
   pool: pg.Pool;
-  log: Logger;
-  now: () => Date;
-  /** The installation's GitHub client; created lazily so a busy or stopped run makes no call. */
-  github: (installationId: number) => Promise<InstallationGitHub>;
-  /** Extends the job's lock after each page. */
-  touch: () => Promise<void>;
-  isLastAttempt: (error: unknown) => boolean;
-  attempts: number;
   settings: {
     backfillDays: number;
     overlapMinutes: number;

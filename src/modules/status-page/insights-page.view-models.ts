@@ -12,19 +12,33 @@ export function chartJson(data: unknown): string {
   return JSON.stringify(data).replace(/</g, "\\u003c");
 }
 
+interface Figures {
+  opened: number;
+  merged: number;
+  closedUnmerged: number;
+  medianCycleHours: number | null;
+  p90CycleHours: number | null;
+  medianFirstReviewHours: number | null;
+  reviews: number;
+}
+
+/** One row of figures as the page shows it, for a week or for the whole window. */
+function figuresView(f: Figures) {
+  return {
+    opened: f.opened,
+    merged: f.merged,
+    closedUnmerged: f.closedUnmerged,
+    medianCycle: dash(formatHours(f.medianCycleHours)),
+    p90Cycle: dash(formatHours(f.p90CycleHours)),
+    medianFirstReview: dash(formatHours(f.medianFirstReviewHours)),
+    reviews: f.reviews,
+  };
+}
+
 /** The insights page: totals, one row per ISO week, reviews per reviewer, and the same as chart data. */
 export function insightsPageView(insights: InstallationInsights, path: string) {
   const { report, repositories, repositoryId } = insights;
-  const weeks = report.weekly.map((w) => ({
-    week: w.week,
-    opened: w.opened,
-    merged: w.merged,
-    closedUnmerged: w.closedUnmerged,
-    medianCycle: dash(formatHours(w.medianCycleHours)),
-    p90Cycle: dash(formatHours(w.p90CycleHours)),
-    medianFirstReview: dash(formatHours(w.medianFirstReviewHours)),
-    reviews: w.reviews,
-  }));
+  const weeks = report.weekly.map((w) => ({ week: w.week, ...figuresView(w) }));
   const chosen = repositories.find((r) => r.id === repositoryId);
   return {
     scope: chosen ? chosen.fullName : `all ${repositories.length} repositories`,
@@ -33,15 +47,7 @@ export function insightsPageView(insights: InstallationInsights, path: string) {
     windowFrom: report.windowStart.toISOString().slice(0, 10),
     windowTo: report.windowEnd.toISOString().slice(0, 10),
     repositories: repositories.map((r) => ({ id: r.id, fullName: r.fullName, selected: r.id === repositoryId })),
-    totals: {
-      opened: report.opened,
-      merged: report.merged,
-      closedUnmerged: report.closedUnmerged,
-      medianCycle: dash(formatHours(report.medianCycleHours)),
-      p90Cycle: dash(formatHours(report.p90CycleHours)),
-      medianFirstReview: dash(formatHours(report.medianFirstReviewHours)),
-      reviews: report.reviews,
-    },
+    totals: figuresView(report),
     weeks,
     reviewers: report.reviewers,
     hasData: report.opened + report.merged + report.closedUnmerged + report.reviews > 0,
