@@ -8,6 +8,7 @@ import { retryDelay } from "./backoff.js";
 import { releaseDeadWorkersJobs } from "./dead-worker-release.js";
 import { isPermanent } from "./errors.js";
 import type { AnyJobDefinition, JobContext } from "./job-definition.js";
+import type { JobName, JobRegistry } from "./job-registry.js";
 
 export const AGENDA_TABLE = "agenda_jobs";
 
@@ -21,11 +22,20 @@ export interface EnqueueResult {
 
 export interface JobQueue {
   agenda: Agenda;
-  enqueue: <Data extends object>(name: string, data: Data, options?: { at?: Date }) => Promise<EnqueueResult>;
+  enqueue: <Name extends JobName>(
+    name: Name,
+    data: JobRegistry[Name],
+    options?: { at?: Date },
+  ) => Promise<EnqueueResult>;
+  /** Runs `name` with `data` on a cron schedule, in UTC; one row per name, so every instance may call this. */
+  every: <Name extends JobName>(cron: string, name: Name, data: JobRegistry[Name]) => Promise<void>;
   /** Removes queued jobs whose data contains `data`. A running one stops by its own checks. */
-  cancel: (name: string, data: object) => Promise<number>;
+  cancel: <Name extends JobName>(name: Name, data: Partial<JobRegistry[Name]>) => Promise<number>;
   /** Queued or running jobs of `name` whose data contains `data`. */
-  pending: (name: string, data: object) => Promise<{ id: string; nextRunAt: Date | null; running: boolean }[]>;
+  pending: <Name extends JobName>(
+    name: Name,
+    data: Partial<JobRegistry[Name]>,
+  ) => Promise<{ id: string; nextRunAt: Date | null; running: boolean }[]>;
   /** Releases dead workers' jobs and admits waiting ones; start() runs it at once and then every sweepMs. */
   sweep: () => Promise<{ released: number; admitted: number }>;
   start: () => Promise<void>;
@@ -52,7 +62,7 @@ export async function createJobQueue(options: {
   retryBaseMs?: number;
 }): Promise<JobQueue> {
   const { pool, definitions, log } = options;
-  const byName = new Map(definitions.map((d) => [d.name, d]));
+  const byName = new Map<string, AnyJobDefinition>(definitions.map((d) => [d.name, d]));
   const backend = new PostgresBackend({ pool, tableName: AGENDA_TABLE });
   // The LISTEN connection reconnects by itself after a database restart; its errors are only logged.
   backend.notificationChannel?.on("error", (error: unknown) =>
@@ -153,7 +163,7 @@ export async function createJobQueue(options: {
     );
   }
 
-  async function pending(name: string, data: object) {
+  async function pending(name: JobName, data: object) {
     const { rows } = await pool.query<{ id: string; next_run_at: Date | null; locked_at: Date | null }>(
       `SELECT id, next_run_at, locked_at FROM ${AGENDA_TABLE}
         WHERE name = $1 AND data @> $2::jsonb
@@ -164,9 +174,9 @@ export async function createJobQueue(options: {
     return rows.map((r) => ({ id: r.id, nextRunAt: r.next_run_at, running: r.locked_at !== null }));
   }
 
-  async function enqueue<Data extends object>(
-    name: string,
-    data: Data,
+  async function enqueue<Name extends JobName>(
+    name: Name,
+    data: JobRegistry[Name],
     enqueueOptions: { at?: Date } = {},
   ): Promise<EnqueueResult> {
     const definition = byName.get(name);
@@ -209,6 +219,9 @@ export async function createJobQueue(options: {
     agenda,
     enqueue,
     pending,
+    every: async (cron, name, data) => {
+      await agenda.every(cron, name, data, { timezone: "UTC", skipImmediate: true });
+    },
     cancel: (name, data) => agenda.cancel({ name, data }),
     sweep,
     start: async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Database } from "../../db/client.js";
-import { JOBS, type RepositoryFanOutJobData } from "../../jobs/job-names.js";
+import type { RepositoryFanOutJobData } from "../repositories/repositories.jobs.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
 import { requestMemberSync } from "../members/member-sync-requests.usecases.js";
 import {
@@ -35,7 +35,7 @@ function newBatch(installationId: number): string {
 async function backfill(deps: LifecycleDeps, installationId: number, repositoryIds: number[]): Promise<void> {
   if (repositoryIds.length === 0) return;
   const data: RepositoryFanOutJobData = { installationId, repositoryIds, kind: "backfill" };
-  await deps.queue.enqueue(JOBS.repositoryFanOut, data);
+  await deps.queue.enqueue("repositories.fan-out", data);
 }
 
 /** installation.created: record the installation, track its repositories, queue their backfills and a member sync. */
@@ -54,9 +54,9 @@ export async function installationCreated(
 
 /** Stops everything queued for an installation; running jobs stop at their next page by their own checks. */
 async function cancelInstallationJobs(deps: LifecycleDeps, installationId: number): Promise<void> {
-  await deps.queue.cancel(JOBS.repositoryFanOut, { installationId });
-  await deps.queue.cancel(JOBS.repositorySync, { installationId });
-  await deps.queue.cancel(JOBS.memberSync, { installationId });
+  await deps.queue.cancel("repositories.fan-out", { installationId });
+  await deps.queue.cancel("repository.sync", { installationId });
+  await deps.queue.cancel("members.sync", { installationId });
 }
 
 /** installation.deleted: no more work; data stays for RETENTION_DAYS and is then purged. */
@@ -90,7 +90,7 @@ export async function installationUnsuspended(deps: LifecycleDeps, installationI
   await updateInstallation(deps.db, installationId, { suspendedAt: null });
   // A catch-up of a repository whose first sync never finished resumes its backfill.
   const data: RepositoryFanOutJobData = { installationId, repositoryIds: "all", kind: "catch-up" };
-  await deps.queue.enqueue(JOBS.repositoryFanOut, data);
+  await deps.queue.enqueue("repositories.fan-out", data);
   await requestMemberSync({ db: deps.db, queue: deps.queue, installationId });
 }
 
@@ -130,5 +130,5 @@ export async function repositoriesAdded(
 /** installation_repositories.removed (and repository.deleted): inactive, queued work cancelled. */
 export async function repositoriesRemoved(deps: LifecycleDeps, repositoryIds: number[]): Promise<void> {
   await deactivateRepositories(deps.db, repositoryIds);
-  for (const repositoryId of repositoryIds) await deps.queue.cancel(JOBS.repositorySync, { repositoryId });
+  for (const repositoryId of repositoryIds) await deps.queue.cancel("repository.sync", { repositoryId });
 }

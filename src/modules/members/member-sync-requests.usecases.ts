@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client.js";
-import { JOBS, type MemberSyncJobData } from "../../jobs/job-names.js";
+import type { MemberSyncJobData } from "./members.jobs.js";
 import type { EnqueueResult, JobQueue } from "../../jobs/job-queue.js";
 import { getInstallation, updateInstallation } from "../installations/installations.repository.js";
 
@@ -26,5 +26,5 @@ export async function requestMemberSync(options: {
     return { outcome: "not_applicable" };
   }
   const data: MemberSyncJobData = { installationId: installation.id };
-  return { outcome: "queued", job: await options.queue.enqueue(JOBS.memberSync, data) };
+  return { outcome: "queued", job: await options.queue.enqueue("members.sync", data) };
 }

@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client.js";
-import { JOBS, type RepositoryFanOutJobData } from "../../jobs/job-names.js";
+import type { RepositoryFanOutJobData } from "./repositories.jobs.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
 import { listInstallations } from "../installations/installations.repository.js";
 import { requestMemberSync } from "../members/member-sync-requests.usecases.js";
@@ -22,7 +22,7 @@ export async function catchUpEverything(deps: { db: Database; queue: JobQueue; n
     if (deps.spreadMs && deps.now) {
       const at = new Date(deps.now.getTime() + catchUpOffsetMs(installation.id, deps.spreadMs));
       const data: RepositoryFanOutJobData = { installationId: installation.id, repositoryIds: "all", kind: "catch-up" };
-      await deps.queue.enqueue(JOBS.repositoryFanOut, data, { at });
+      await deps.queue.enqueue("repositories.fan-out", data, { at });
       scheduled += 1;
     } else {
       const summary = await fanOutSyncs({

@@ -1,4 +1,5 @@
-import { JOBS, type InsightsJobData, type RepositorySyncJobData } from "../../jobs/job-names.js";
+import type { InsightsJobData } from "../insights/insights.jobs.js";
+import type { RepositorySyncJobData } from "./repositories.jobs.js";
 import type { Runtime } from "../../runtime.js";
 import { notifyIfInitialSyncComplete } from "../emails/completion-email.usecases.js";
 import type { SyncOutcome } from "./repository-sync.usecases.js";
@@ -14,7 +15,7 @@ export async function afterRepositorySync(
 ): Promise<void> {
   if (outcome.outcome === "complete") {
     const data: InsightsJobData = { repositoryId: job.repositoryId };
-    await runtime.queue.enqueue(JOBS.insights, data);
+    await runtime.queue.enqueue("insights.compute", data);
   }
   if (outcome.firstSyncFinished) {
     await notifyIfInitialSyncComplete({ db: runtime.db, queue: runtime.queue, installationId: job.installationId });

@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client.js";
-import { JOBS, type RepositoryFanOutJobData, type RepositorySyncJobData, type SyncKind } from "../../jobs/job-names.js";
+import type { RepositoryFanOutJobData, RepositorySyncJobData, SyncKind } from "./repositories.jobs.js";
 import { getInstallation } from "../installations/installations.repository.js";
 import type { EnqueueResult, JobQueue } from "../../jobs/job-queue.js";
 import {
@@ -40,7 +40,7 @@ export async function requestRepositorySync(request: SyncRequest): Promise<Enque
     ...(request.days !== undefined ? { days: request.days } : {}),
     ...(request.restart ? { restart: true } : {}),
   };
-  return request.queue.enqueue(JOBS.repositorySync, data);
+  return request.queue.enqueue("repository.sync", data);
 }
 
 /**
@@ -57,7 +57,7 @@ export async function requestInstallationSync(options: {
     throw installationDeleted(installation?.accountLogin ?? String(options.installationId));
   if (installation.suspendedAt) throw installationSuspended(installation.accountLogin);
   const data: RepositoryFanOutJobData = { installationId: installation.id, repositoryIds: "all", kind: "catch-up" };
-  return options.queue.enqueue(JOBS.repositoryFanOut, data);
+  return options.queue.enqueue("repositories.fan-out", data);
 }
 
 /**

@@ -1,13 +1,12 @@
 import { createAppGitHub } from "../../../github/app-client.js";
 import type { JobDefinition } from "../../../jobs/job-definition.js";
-import { JOBS } from "../../../jobs/job-names.js";
 import type { Runtime } from "../../../runtime.js";
 import { discoverInstallations } from "../discovery.usecases.js";
 
 /** installations.discover: at start and daily, picks up installations whose installation event never arrived. */
-export function discoverInstallationsTask(runtime: Runtime): JobDefinition<{ reason: string }> {
+export function discoverInstallationsTask(runtime: Runtime): JobDefinition<"installations.discover"> {
   return {
-    name: JOBS.discoverInstallations,
+    name: "installations.discover",
     concurrency: 1,
     attempts: runtime.config.JOB_ATTEMPTS,
     lockLifetimeMs: runtime.tuning.lockLifetimeMs,
