@@ -1,7 +1,7 @@
 import nock from "nock";
 import { parse, validate } from "graphql";
 import { githubSchema } from "./github-schema.js";
-import type { GraphqlPullRequest, GraphqlReview } from "../../src/modules/pull-requests/pull-requests.mapper.js";
+import type { GraphqlPullRequest, GraphqlReview } from "../../src/github/graphql-results.js";
 
 export const GITHUB_HOST = "https://github.test";
 
