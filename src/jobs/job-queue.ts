@@ -36,6 +36,8 @@ export interface JobQueue {
     name: Name,
     data: Partial<JobRegistry[Name]>,
   ) => Promise<{ id: string; nextRunAt: Date | null; running: boolean }[]>;
+  /** Defines the jobs this queue runs and enqueues; call once, before start() and the first enqueue. */
+  register: (definitions: AnyJobDefinition[]) => void;
   /** Releases dead workers' jobs and admits waiting ones; start() runs it at once and then every sweepMs. */
   sweep: () => Promise<{ released: number; admitted: number }>;
   start: () => Promise<void>;
@@ -50,7 +52,6 @@ export interface JobQueue {
  */
 export async function createJobQueue(options: {
   pool: pg.Pool;
-  definitions: AnyJobDefinition[];
   log: Logger;
   /** Agenda's name, written into every job this process locks: the worker id (see workers.ts). */
   name?: string;
@@ -61,8 +62,8 @@ export async function createJobQueue(options: {
   deadWorkerGraceMs?: number;
   retryBaseMs?: number;
 }): Promise<JobQueue> {
-  const { pool, definitions, log } = options;
-  const byName = new Map<string, AnyJobDefinition>(definitions.map((d) => [d.name, d]));
+  const { pool, log } = options;
+  const byName = new Map<string, AnyJobDefinition>();
   const backend = new PostgresBackend({ pool, tableName: AGENDA_TABLE });
   // The LISTEN connection reconnects by itself after a database restart; its errors are only logged.
   backend.notificationChannel?.on("error", (error: unknown) =>
@@ -123,11 +124,12 @@ export async function createJobQueue(options: {
     if (released.length > 0) log.warn({ jobs: released }, "released the jobs of workers that died");
     for (const { name, id } of released) await wake(name, [id]);
     let admittedCount = 0;
-    for (const definition of definitions) admittedCount += await admitted(definition);
+    for (const definition of byName.values()) admittedCount += await admitted(definition);
     return { released: released.length, admitted: admittedCount };
   }
 
-  for (const definition of definitions) {
+  function define(definition: AnyJobDefinition) {
+    byName.set(definition.name, definition);
     agenda.define(
       definition.name,
       async (job: Job<unknown>) => {
@@ -217,6 +219,7 @@ export async function createJobQueue(options: {
 
   return {
     agenda,
+    register: (definitions) => definitions.forEach(define),
     enqueue,
     pending,
     every: async (cron, name, data) => {
