@@ -18,6 +18,7 @@ import {
   upsertInstallation,
   type InstallationAccount,
 } from "./installations.repository.js";
+import { isInstallationLive } from "./installations.models.js";
 
 export interface LifecycleDeps {
   db: Database;
@@ -124,7 +125,7 @@ export async function repositoriesAdded(
     await updateInstallation(deps.db, installationId, { repositorySelection });
   }
   const tracked = await trackRepositories(deps.db, installationId, repositories, newBatch(installationId));
-  if (!installation.suspendedAt && !installation.deletedAt) await backfill(deps, installationId, tracked);
+  if (isInstallationLive(installation)) await backfill(deps, installationId, tracked);
 }
 
 /** installation_repositories.removed (and repository.deleted): inactive, queued work cancelled. */
