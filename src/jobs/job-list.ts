@@ -2,6 +2,7 @@ import { sendCompletionEmailTask } from "../modules/emails/tasks/send-completion
 import { computeInsightsTask } from "../modules/insights/tasks/compute-insights.task.js";
 import { catchUpAllTask } from "../modules/repositories/tasks/catch-up-all.task.js";
 import { repositoryFanOutTask } from "../modules/repositories/tasks/repository-fan-out.task.js";
+import { installationWork } from "../modules/repositories/installation-repositories.usecases.js";
 import { repositorySyncTask } from "../modules/repositories/tasks/repository-sync.task.js";
 import { memberSyncTask } from "../modules/members/tasks/member-sync.task.js";
 import { discoverInstallationsTask } from "../modules/installations/tasks/discover-installations.task.js";
@@ -17,7 +18,7 @@ const TASKS: { [Name in JobName]: (runtime: Runtime) => JobDefinition<Name> } = 
   "catch-up.all": catchUpAllTask,
   "members.sync": memberSyncTask,
   "retention.purge": retentionPurgeTask,
-  "installations.discover": discoverInstallationsTask,
+  "installations.discover": (runtime) => discoverInstallationsTask(runtime, installationWork(runtime)),
   "insights.compute": computeInsightsTask,
   "email.completion": sendCompletionEmailTask,
 };

@@ -1,3 +1,11 @@
+/** A repository as an installation event or GitHub's installation API lists it. */
+export interface TrackedRepository {
+  id: number;
+  fullName: string;
+  private: boolean;
+  archived?: boolean;
+}
+
 /** The two facts that decide whether pr-sync works for an installation. */
 interface InstallationState {
   deletedAt: Date | null;

@@ -4,7 +4,7 @@ import { resumeAt } from "../../jobs/backoff.js";
 import { runPagedJob, type PagedJobDeps } from "../../jobs/paged-run.js";
 import { notFoundError } from "../../github/github-errors.js";
 import { getInstallation, updateInstallation } from "../installations/installations.repository.js";
-import { insertSyncRun } from "../repositories/sync-runs.repository.js";
+import { insertSyncRun } from "../sync-runs/sync-runs.repository.js";
 import { markUnseenMembersLeft, upsertMembers } from "./members.repository.js";
 import { isInstallationLive } from "../installations/installations.models.js";
 

@@ -1,4 +1,3 @@
-import type { InsightsJobData } from "../insights/insights.jobs.js";
 import type { RepositorySyncJobData } from "./repositories.jobs.js";
 import type { Runtime } from "../../runtime.js";
 import { notifyIfInitialSyncComplete } from "../emails/completion-email.usecases.js";
@@ -14,8 +13,7 @@ export async function afterRepositorySync(
   outcome: Extract<SyncOutcome, { outcome: "complete" | "failed" }>,
 ): Promise<void> {
   if (outcome.outcome === "complete") {
-    const data: InsightsJobData = { repositoryId: job.repositoryId };
-    await runtime.queue.enqueue("insights.compute", data);
+    await runtime.queue.enqueue("insights.compute", { repositoryId: job.repositoryId });
   }
   if (outcome.firstSyncFinished) {
     await notifyIfInitialSyncComplete({ db: runtime.db, queue: runtime.queue, installationId: job.installationId });
