@@ -46,6 +46,12 @@ export const repositories = pgTable(
     initialSyncFinishedAt: timestamp("initial_sync_finished_at", { withTimezone: true }),
     /** Which completion-email batch this repository belongs to. */
     notificationBatch: text("notification_batch"),
+    /**
+     * Raised by triggers (migration 0003) whenever a pull request or review of this repository is written
+     * or deleted: figures derived from its stored data are still valid while the sum over their
+     * repositories stays the same.
+     */
+    dataVersion: bigint("data_version", { mode: "number" }).notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -21,7 +21,9 @@ export function registerApiRoutes(router: AppRouter, ctx: StatusPageContext): vo
     "GET",
     "/api/installations",
     ctx.guarded("api", async ({ res, viewer }) => {
-      sendJson(res, 200, { installations: await listVisibleInstallations({ db, viewer, now: now() }) });
+      sendJson(res, 200, {
+        installations: await listVisibleInstallations({ db, viewer, now: now(), figures: ctx.figures }),
+      });
     }),
   );
 
@@ -36,6 +38,7 @@ export function registerApiRoutes(router: AppRouter, ctx: StatusPageContext): vo
         viewer,
         installationId,
         now: now(),
+        figures: ctx.figures,
         listing,
         pastEnd: "reject",
       });

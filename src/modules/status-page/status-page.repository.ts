@@ -187,9 +187,14 @@ export async function findRepositoryInstallationId(db: Database, repositoryId: n
 export function listRepositoryNames(
   db: Database,
   installationId: number,
-): Promise<{ id: number; fullName: string; historySince: Date | null }[]> {
+): Promise<{ id: number; fullName: string; historySince: Date | null; dataVersion: number }[]> {
   return db
-    .select({ id: repositories.id, fullName: repositories.fullName, historySince: repositories.historySince })
+    .select({
+      id: repositories.id,
+      fullName: repositories.fullName,
+      historySince: repositories.historySince,
+      dataVersion: repositories.dataVersion,
+    })
     .from(repositories)
     .where(and(eq(repositories.installationId, installationId), eq(repositories.active, true)))
     .orderBy(repositories.fullName, repositories.id);

@@ -4,6 +4,7 @@ import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { emailNotifications, installations, pullRequests, repositories, reviews } from "../../../src/db/schema.js";
 import type { Database } from "../../../src/db/client.js";
+import { refreshFirstReviewAt } from "../../../src/modules/pull-requests/pull-requests.repository.js";
 import { JOBS } from "../../../src/jobs/job-names.js";
 import type { JobQueue } from "../../../src/jobs/job-queue.js";
 
@@ -127,7 +128,7 @@ export async function seedMergedPullRequest(
     headRef: `topic-${options.number}`,
     url: `https://github.test/pull/${options.number}`,
   });
-  if (options.reviewAfterHours !== undefined)
+  if (options.reviewAfterHours !== undefined) {
     await db.insert(reviews).values({
       id: options.id * 10,
       pullRequestId: options.id,
@@ -136,6 +137,8 @@ export async function seedMergedPullRequest(
       state: "APPROVED",
       submittedAt: new Date(createdAt.getTime() + options.reviewAfterHours * HOUR),
     });
+    await refreshFirstReviewAt(db, [options.id]);
+  }
 }
 
 /** What the sync does when a repository's first backfill ends. */

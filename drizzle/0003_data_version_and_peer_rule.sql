@@ -1,0 +1,47 @@
+ALTER TABLE "repositories" ADD COLUMN "data_version" bigint DEFAULT 0 NOT NULL;
+--> statement-breakpoint
+-- Every write or delete of pull requests or reviews raises data_version of the repositories it touched, once
+-- per statement, so no write path can forget it. Transition tables allow one event per trigger, hence six.
+CREATE FUNCTION pr_sync_pull_requests_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE repositories SET data_version = data_version + 1
+   WHERE id IN (SELECT DISTINCT repository_id FROM changed);
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION pr_sync_reviews_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE repositories SET data_version = data_version + 1
+   WHERE id IN (SELECT DISTINCT p.repository_id FROM changed c JOIN pull_requests p ON p.id = c.pull_request_id);
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER pull_requests_inserted AFTER INSERT ON pull_requests
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION pr_sync_pull_requests_changed();
+--> statement-breakpoint
+CREATE TRIGGER pull_requests_updated AFTER UPDATE ON pull_requests
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION pr_sync_pull_requests_changed();
+--> statement-breakpoint
+CREATE TRIGGER pull_requests_deleted AFTER DELETE ON pull_requests
+  REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION pr_sync_pull_requests_changed();
+--> statement-breakpoint
+CREATE TRIGGER reviews_inserted AFTER INSERT ON reviews
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION pr_sync_reviews_changed();
+--> statement-breakpoint
+CREATE TRIGGER reviews_updated AFTER UPDATE ON reviews
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION pr_sync_reviews_changed();
+--> statement-breakpoint
+CREATE TRIGGER reviews_deleted AFTER DELETE ON reviews
+  REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION pr_sync_reviews_changed();
+--> statement-breakpoint
+-- A review is the author's own when the ids match, or the logins match where an id is missing. Stored
+-- first_review_at counted such login matches as peer reviews; recompute where the rules can differ so the
+-- stored time, the exports, the BI views and the insights agree.
+UPDATE pull_requests AS pr
+   SET first_review_at = (
+     SELECT min(r.submitted_at) FROM reviews r
+      WHERE r.pull_request_id = pr.id
+        AND r.submitted_at IS NOT NULL
+        AND NOT COALESCE(r.reviewer_id = pr.author_id, r.reviewer_login = pr.author_login, false))
+ WHERE pr.author_id IS NULL
+    OR EXISTS (SELECT 1 FROM reviews r WHERE r.pull_request_id = pr.id AND r.reviewer_id IS NULL);
