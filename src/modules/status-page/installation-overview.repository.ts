@@ -19,8 +19,8 @@ export interface OverviewRow {
   busySince: Date | null;
   /** The earliest time a paused repository resumes. */
   resumesAt: Date | null;
-  /** Changes whenever a pull request or review of any of its repositories, or the set of repositories, does. */
-  dataVersion: string;
+  /** Pull requests stored for all its repositories, removed ones included. */
+  pullRequests: number;
   /** GraphQL points spent by syncs that started in the last hour. */
   pointsLastHour: number;
   /** The most recently read budget: remaining points and when they reset. */
@@ -38,7 +38,7 @@ const idArray = (ids: number[]) => `{${ids.map((id) => Math.trunc(id)).join(",")
 
 /**
  * Overview totals of each installation in `ids`, in one round trip: repository states, the share
- * done, the version of its stored data, points spent in the last hour and the latest budget read from GitHub.
+ * done, pull requests stored, points spent in the last hour and the latest budget read from GitHub.
  */
 export async function queryOverviews(
   db: Database,
@@ -71,8 +71,8 @@ export async function queryOverviews(
        WHERE r.active
        GROUP BY r.installation_id
     ),
-    versions AS (
-      SELECT r.installation_id, md5(string_agg(r.id || ':' || r.data_version, ',' ORDER BY r.id)) AS data_version
+    stored AS (
+      SELECT r.installation_id, sum(r.pull_request_count)::int AS pull_requests
         FROM repositories r JOIN ids ON ids.id = r.installation_id
        GROUP BY r.installation_id
     ),
@@ -88,11 +88,11 @@ export async function queryOverviews(
        WHERE r.rate_limit_reset_at > ${now}::timestamptz AND r.rate_limit_remaining IS NOT NULL
        ORDER BY r.installation_id, r.updated_at DESC
     )
-    SELECT ids.id AS installation_id, repos.*, versions.data_version, points.points,
+    SELECT ids.id AS installation_id, repos.*, stored.pull_requests, points.points,
            budget.rate_limit_remaining, budget.rate_limit_reset_at
       FROM ids
       LEFT JOIN repos ON repos.installation_id = ids.id
-      LEFT JOIN versions ON versions.installation_id = ids.id
+      LEFT JOIN stored ON stored.installation_id = ids.id
       LEFT JOIN points ON points.installation_id = ids.id
       LEFT JOIN budget ON budget.installation_id = ids.id`);
   return result.rows.map((r) => ({
@@ -107,7 +107,7 @@ export async function queryOverviews(
     doneShare: Number(r.done_share ?? 0),
     busySince: date(r.busy_since),
     resumesAt: date(r.resumes_at),
-    dataVersion: typeof r.data_version === "string" ? r.data_version : "",
+    pullRequests: Number(r.pull_requests ?? 0),
     pointsLastHour: Number(r.points ?? 0),
     budgetRemaining:
       r.rate_limit_remaining === null || r.rate_limit_remaining === undefined ? null : Number(r.rate_limit_remaining),
@@ -129,13 +129,4 @@ export async function queryErrorReasons(
      ORDER BY 2 DESC, 1
      LIMIT ${limit}`);
   return result.rows.map((r) => ({ reason: r.reason, repositories: Number(r.repositories) }));
-}
-
-/** How many pull requests are stored for the installation's repositories. */
-export async function countPullRequests(db: Database, installationId: number): Promise<number> {
-  const result = await db.execute<{ n: number }>(sql`
-    SELECT count(*)::int AS n
-      FROM pull_requests p JOIN repositories r ON r.id = p.repository_id
-     WHERE r.installation_id = ${installationId}`);
-  return Number(result.rows[0]?.n ?? 0);
 }

@@ -86,12 +86,7 @@ function installationProblems(installation: InstallationView, row: OverviewRow, 
 }
 
 /** The overview at the top of an installation: one progress bar, the API budget and problems with fixes. */
-export function overviewView(
-  installation: InstallationView,
-  row: OverviewRow & { pullRequests: number },
-  reasons: ErrorReasonRow[],
-  now: Date,
-) {
+export function overviewView(installation: InstallationView, row: OverviewRow, reasons: ErrorReasonRow[], now: Date) {
   const eta = installationEtaMs(row, now);
   const percent = row.total === 0 ? 0 : Math.floor((row.doneShare / row.total) * 100);
   const resetLater = row.budgetResetAt && row.budgetResetAt > now ? row.budgetResetAt : null;

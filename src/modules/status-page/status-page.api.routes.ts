@@ -22,7 +22,7 @@ export function registerApiRoutes(router: AppRouter, ctx: StatusPageContext): vo
     "/api/installations",
     ctx.guarded("api", async ({ res, viewer }) => {
       sendJson(res, 200, {
-        installations: await listVisibleInstallations({ db, viewer, now: now(), figures: ctx.figures }),
+        installations: await listVisibleInstallations({ db, viewer, now: now() }),
       });
     }),
   );
@@ -38,7 +38,6 @@ export function registerApiRoutes(router: AppRouter, ctx: StatusPageContext): vo
         viewer,
         installationId,
         now: now(),
-        figures: ctx.figures,
         listing,
         pastEnd: "reject",
       });

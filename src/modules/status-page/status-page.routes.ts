@@ -49,7 +49,7 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, se
     "GET",
     STATUS_PATH,
     ctx.guarded("page", async ({ res, viewer, csrf }) => {
-      const installations = await listVisibleInstallations({ db, viewer, now: runtime.now(), figures: ctx.figures });
+      const installations = await listVisibleInstallations({ db, viewer, now: runtime.now() });
       const html = ctx.render("installations", {
         title: "Installations",
         statusPath: STATUS_PATH,
@@ -78,7 +78,6 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, se
         viewer,
         installationId: id,
         now: runtime.now(),
-        figures: ctx.figures,
         listing,
         pastEnd: "clamp",
       });

@@ -9,13 +9,7 @@ import { canAct, canSee, visibleInstallationIds, type Viewer } from "./status-pa
 import { badRequest, forbidden, invalidEmails, notApplicable, notFound } from "./status-page.errors.js";
 import { defaultListing, type RepositoryListing, settlePage } from "./status-page.listing.js";
 import { STALLED_AFTER_MS } from "./status-page.models.js";
-import type { FiguresCache } from "../insights/figures-cache.js";
-import {
-  countPullRequests,
-  queryErrorReasons,
-  queryOverviews,
-  type OverviewRow,
-} from "./installation-overview.repository.js";
+import { queryErrorReasons, queryOverviews } from "./installation-overview.repository.js";
 import { overviewView } from "./installation-overview.view-models.js";
 import {
   countRepositories,
@@ -31,39 +25,15 @@ export type { Viewer } from "./status-page.access.js";
 /** How many error reasons the overview names; the rest are counted together. */
 const ERROR_REASONS = 3;
 
-/**
- * Overview rows with the pull requests stored per installation. Counting them reads every pull request, so
- * each count is remembered until the installation's data version changes.
- */
-async function overviewsWithCounts(
-  options: { db: Database; figures: FiguresCache; now: Date; stalledBefore: Date },
-  ids: number[],
-): Promise<(OverviewRow & { pullRequests: number })[]> {
-  const { db, figures } = options;
-  const rows = await queryOverviews(db, ids, options);
-  return Promise.all(
-    rows.map(async (row) => ({
-      ...row,
-      pullRequests: await figures.get(`pull-requests:${row.installationId}`, row.dataVersion, () =>
-        countPullRequests(db, row.installationId),
-      ),
-    })),
-  );
-}
-
 /** The installations the viewer may see, with their counts and overview. */
-export async function listVisibleInstallations(options: {
-  db: Database;
-  viewer: Viewer;
-  now: Date;
-  figures: FiguresCache;
-}) {
+export async function listVisibleInstallations(options: { db: Database; viewer: Viewer; now: Date }) {
   const { db, now } = options;
   const rows = await listInstallationSummaries(db, visibleInstallationIds(options.viewer));
   const stalledBefore = new Date(now.getTime() - STALLED_AFTER_MS);
-  const overviews = await overviewsWithCounts(
-    { ...options, stalledBefore },
+  const overviews = await queryOverviews(
+    db,
     rows.map((row) => row.installation.id),
+    { now, stalledBefore },
   );
   const byId = new Map(overviews.map((o) => [o.installationId, o]));
   return rows.map((row) => {
@@ -103,7 +73,6 @@ export async function getInstallationStatus(options: {
   viewer: Viewer;
   installationId: number;
   now: Date;
-  figures: FiguresCache;
   listing?: RepositoryListing;
   pastEnd?: "clamp" | "reject";
 }) {
@@ -112,7 +81,7 @@ export async function getInstallationStatus(options: {
   const stalledBefore = new Date(now.getTime() - STALLED_AFTER_MS);
   const [counts, [overviewRow], reasons] = await Promise.all([
     countRepositories(db, installationId, stalledBefore),
-    overviewsWithCounts({ ...options, stalledBefore }, [installationId]),
+    queryOverviews(db, [installationId], { now, stalledBefore }),
     queryErrorReasons(db, installationId, ERROR_REASONS),
   ]);
   const total = listing.status ? counts[listing.status] : counts.all;

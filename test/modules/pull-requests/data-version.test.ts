@@ -35,13 +35,25 @@ describe("the data version of a repository", () => {
   let web: number;
   let docs: number;
 
-  const versions = async () => {
+  const stored = async () => {
     const rows = await database.db
-      .select({ id: repositories.id, version: repositories.dataVersion })
+      .select({ id: repositories.id, version: repositories.dataVersion, count: repositories.pullRequestCount })
       .from(repositories)
       .where(inArray(repositories.id, [api, web, docs]));
-    const of = new Map(rows.map((r) => [r.id, r.version]));
-    return [of.get(api), of.get(web), of.get(docs)];
+    return new Map(rows.map((r) => [r.id, r]));
+  };
+  const versions = async () => {
+    const of = await stored();
+    return [api, web, docs].map((id) => of.get(id)!.version);
+  };
+  /** The stored counts, next to the pull requests actually stored. */
+  const counts = async () => {
+    const of = await stored();
+    const actual = await database.pool.query<{ id: string; n: number }>(
+      "SELECT repository_id AS id, count(*)::int AS n FROM pull_requests GROUP BY 1",
+    );
+    const real = new Map(actual.rows.map((r) => [Number(r.id), r.n]));
+    return [api, web, docs].map((id) => [of.get(id)!.count, real.get(id) ?? 0]);
   };
 
   beforeAll(async () => {
@@ -81,5 +93,32 @@ describe("the data version of a repository", () => {
 
     await database.db.delete(pullRequests).where(inArray(pullRequests.id, [2]));
     expect(await versions()).toEqual([3, 3, 0]);
+  });
+
+  it("keeps each repository's pull-request count equal to the pull requests stored, through inserts, moves and deletes", async () => {
+    expect(await counts()).toEqual([
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ]);
+    await upsertPullRequests(database.db, [pr(4, docs), pr(5, docs), pr(6, api)]);
+    expect(await counts()).toEqual([
+      [2, 2],
+      [1, 1],
+      [2, 2],
+    ]);
+    // A pull request stored under another repository moves its count with it.
+    await upsertPullRequests(database.db, [pr(4, web, new Date("2026-11-22T00:00:00Z"))]);
+    expect(await counts()).toEqual([
+      [2, 2],
+      [2, 2],
+      [1, 1],
+    ]);
+    await database.db.delete(pullRequests).where(inArray(pullRequests.id, [1, 3, 5]));
+    expect(await counts()).toEqual([
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ]);
   });
 });
