@@ -5,7 +5,6 @@ import { SMTPServer } from "smtp-server";
 import { emailNotifications, installations, pullRequests, repositories, reviews } from "../../../src/db/schema.js";
 import type { Database } from "../../../src/db/client.js";
 import { refreshFirstReviewAt } from "../../../src/modules/pull-requests/pull-requests.repository.js";
-import { JOBS } from "../../../src/jobs/job-names.js";
 import type { JobQueue } from "../../../src/jobs/job-queue.js";
 
 export interface ReceivedEmail {
@@ -170,5 +169,5 @@ export async function waitFor<T>(read: () => Promise<T | undefined | false>, tim
 
 /** Waits until no completion-email job is queued or running. */
 export async function waitForEmailJobs(queue: JobQueue) {
-  await waitFor(async () => (await queue.pending(JOBS.completionEmail, {})).length === 0);
+  await waitFor(async () => (await queue.pending("email.completion", {})).length === 0);
 }
