@@ -4,6 +4,7 @@ import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { emailNotifications, installations, pullRequests, repositories, reviews } from "../../../src/db/schema.js";
 import type { Database } from "../../../src/db/client.js";
+import { refreshFirstReviewAt } from "../../../src/modules/pull-requests/pull-requests.repository.js";
 
 export interface ReceivedEmail {
   envelope: { from: string; to: string[] };
@@ -125,7 +126,7 @@ export async function seedMergedPullRequest(
     headRef: `topic-${options.number}`,
     url: `https://github.test/pull/${options.number}`,
   });
-  if (options.reviewAfterHours !== undefined)
+  if (options.reviewAfterHours !== undefined) {
     await db.insert(reviews).values({
       id: options.id * 10,
       pullRequestId: options.id,
@@ -134,6 +135,8 @@ export async function seedMergedPullRequest(
       state: "APPROVED",
       submittedAt: new Date(createdAt.getTime() + options.reviewAfterHours * HOUR),
     });
+    await refreshFirstReviewAt(db, [options.id]);
+  }
 }
 
 /** What the sync does when a repository's first backfill ends. */
