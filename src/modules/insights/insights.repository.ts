@@ -84,7 +84,10 @@ export async function queryInsightsFigures(db: Database, window: InsightsWindow)
     ),
     prs AS MATERIALIZED (
       SELECT id, state, created_at, merged_at, closed_at, first_review_at, author_id, author_login
-        FROM pull_requests WHERE repository_id = ANY(${idArray(window.repositoryIds)}::bigint[])
+        FROM pull_requests
+       -- Opening, merging, closing and a review each move updated_at, so older rows cannot count.
+       WHERE repository_id = ANY(${idArray(window.repositoryIds)}::bigint[])
+         AND updated_at >= ${window.windowStart.toISOString()}::timestamptz
     ),
     figures (kind, level, at, reviewer, n, median, p90) AS (
       SELECT 'week', 'week', w, NULL, 0, NULL::float8, NULL::float8
