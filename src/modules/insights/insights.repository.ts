@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { isPeerReview } from "../pull-requests/pull-requests.repository.js";
-import { insights, type WeeklyInsight } from "./insights.table.js";
+import { insights, type InsightsTotals, type WeeklyInsight } from "./insights.table.js";
 
 export type InsightsRow = typeof insights.$inferSelect;
 export type InsightsValues = Omit<typeof insights.$inferInsert, "computedAt">;
@@ -12,15 +12,7 @@ export interface InsightsWindow {
   windowEnd: Date;
 }
 
-export interface InsightsTotals {
-  opened: number;
-  merged: number;
-  closedUnmerged: number;
-  medianCycleHours: number | null;
-  p90CycleHours: number | null;
-  medianFirstReviewHours: number | null;
-  reviews: number;
-}
+export type { InsightsTotals };
 
 export interface SlowestMerge {
   repositoryId: number;
