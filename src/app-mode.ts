@@ -69,12 +69,8 @@ async function openQueue(
   }
 }
 
-/** Builds pr-sync proper (Probot, jobs, routes) on an open pool; nothing listens or runs until `begin`. */
-export async function createAppMode(
-  options: StartOptions,
-  pool: pg.Pool,
-  credentials: AppCredentials,
-): Promise<AppMode> {
+/** Probot, the job queue and the runtime every module reads, with the jobs registered on the queue. */
+async function buildRuntime(options: StartOptions, pool: pg.Pool, credentials: AppCredentials, runJobs: boolean) {
   const { config, log } = options;
   const tuning = jobTuning(options);
   const probot = new Probot({
@@ -85,7 +81,6 @@ export async function createAppMode(
     log,
     Octokit: createOctokitClass({ ...defaultOctokitOptions, ...options.octokit }),
   });
-  const runJobs = options.runJobs ?? config.PR_SYNC_ROLE !== "web";
   const { queue, worker } = await openQueue(options, pool, tuning, runJobs);
   const runtime: Runtime = {
     config,
@@ -101,7 +96,30 @@ export async function createAppMode(
   };
   // The jobs' handlers read the runtime, which holds the queue: the queue learns its jobs once both exist.
   queue.register(jobDefinitions(runtime));
+  return { runtime, worker };
+}
 
+/** The three addresses a person needs at start: where webhooks must arrive, the status page, the install link. */
+function logAddresses(runtime: Runtime): void {
+  const { config, log } = runtime;
+  const base = publicUrl(config);
+  log.info(`webhooks: GitHub must reach ${config.WEBHOOK_PROXY_URL ?? `${base}${WEBHOOK_PATH}`}`);
+  log.info(`status page: ${base}${STATUS_PATH}`);
+  log.info(
+    `install the app: ${runtime.installUrl ?? `${githubWebUrl(config)}/settings/apps (open the app, then Install App)`}`,
+  );
+}
+
+/** Builds pr-sync proper (Probot, jobs, routes) on an open pool; nothing listens or runs until `begin`. */
+export async function createAppMode(
+  options: StartOptions,
+  pool: pg.Pool,
+  credentials: AppCredentials,
+): Promise<AppMode> {
+  const { config, log } = options;
+  const runJobs = options.runJobs ?? config.PR_SYNC_ROLE !== "web";
+  const { runtime, worker } = await buildRuntime(options, pool, credentials, runJobs);
+  const { probot } = runtime;
   let accepting = true;
   const router = createRouter();
   const middleware = await createNodeMiddleware(createApp(runtime, router), { probot, webhooksPath: WEBHOOK_PATH });
@@ -131,12 +149,7 @@ export async function createAppMode(
         const slug = await lookUpAppSlug(probot);
         if (slug) runtime.installUrl = installUrl(githubWebUrl(config), slug);
       }
-      const base = publicUrl(config);
-      log.info(`webhooks: GitHub must reach ${config.WEBHOOK_PROXY_URL ?? `${base}${WEBHOOK_PATH}`}`);
-      log.info(`status page: ${base}${STATUS_PATH}`);
-      log.info(
-        `install the app: ${runtime.installUrl ?? `${githubWebUrl(config)}/settings/apps (open the app, then Install App)`}`,
-      );
+      logAddresses(runtime);
       if (runJobs) {
         await runtime.queue.start();
         await scheduleRecurringJobs(runtime, { discoverNow: contactGitHub });

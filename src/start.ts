@@ -82,6 +82,28 @@ async function listen(
   return { server, url: `http://${host}:${port}` };
 }
 
+/** The setup page; once GitHub registers the app, `runApp` continues with its credentials from the new .env. */
+function setupUntilRegistered(
+  options: StartOptions,
+  envFile: string,
+  runApp: (opts: StartOptions, credentials: AppCredentials) => Promise<void>,
+) {
+  const { config, log } = options;
+  log.info("no GitHub App configured (APP_ID and PRIVATE_KEY): serving the setup page");
+  return createSetupMode({
+    config,
+    log,
+    envFile,
+    appYmlPath: options.appYmlPath ?? appManifestPath,
+    ...(options.smeeNewChannelUrl ? { smeeNewChannelUrl: options.smeeNewChannelUrl } : {}),
+    switchToApp: async (registered, written) => {
+      const env = { ...options.env, ...written };
+      const next = { ...options, env, config: loadConfig(env) };
+      await runApp(next, { ...readAppCredentials(next.config, env)!, slug: registered.slug });
+    },
+  });
+}
+
 /** Opens the database, then runs pr-sync as its GitHub App, or its setup until an app is registered. */
 export async function startPrSync(options: StartOptions): Promise<PrSync> {
   const { config, log } = options;
@@ -107,22 +129,7 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
   let server: HttpServer;
   try {
     if (credentials) app = await createAppMode(options, pool, credentials);
-    else {
-      log.info("no GitHub App configured (APP_ID and PRIVATE_KEY): serving the setup page");
-      const setup = await createSetupMode({
-        config,
-        log,
-        envFile,
-        appYmlPath: options.appYmlPath ?? appManifestPath,
-        ...(options.smeeNewChannelUrl ? { smeeNewChannelUrl: options.smeeNewChannelUrl } : {}),
-        switchToApp: async (registered, written) => {
-          const env = { ...options.env, ...written };
-          const next = { ...options, env, config: loadConfig(env) };
-          await runApp(next, { ...readAppCredentials(next.config, env)!, slug: registered.slug });
-        },
-      });
-      handler = setup.handle;
-    }
+    else handler = (await setupUntilRegistered(options, envFile, runApp)).handle;
     if (app) handler = app.handle;
     ({ server, url: localUrl } = await listen(config, log, () => handler));
   } catch (error) {

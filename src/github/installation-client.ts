@@ -83,28 +83,7 @@ export interface InstallationGitHub {
  */
 export async function createInstallationGitHub(probot: Probot, installationId: number): Promise<InstallationGitHub> {
   const octokit = await probot.auth(installationId);
-  const meter = new RateLimitMeter();
-  octokit.hook.after("request", (response) => {
-    meter.requests += 1;
-    meter.recordHeaders(response.headers);
-  });
-  octokit.hook.error("request", (error) => {
-    meter.requests += 1;
-    const headers = (error as { response?: { headers?: Record<string, string | number | undefined> } }).response
-      ?.headers;
-    if (headers) meter.recordHeaders(headers);
-    throw error;
-  });
-
-  async function graphql<T extends RateLimitField, Variables extends Record<string, unknown>>(
-    query: string,
-    variables: Variables,
-  ): Promise<T> {
-    const data = await octokit.graphql<T>(query, variables);
-    meter.recordGraphqlRateLimit(data.rateLimit);
-    return data;
-  }
-
+  const { meter, graphql } = metered(octokit);
   return {
     meter,
     async pullRequestsPage(args) {
@@ -134,24 +113,53 @@ export async function createInstallationGitHub(probot: Probot, installationId: n
         ORGANIZATION_MEMBERS_QUERY,
         args,
       );
-      if (!data.organization) return { organizationFound: false, totalCount: 0, pageInfo: NO_PAGE, members: [] };
-      const members = data.organization.membersWithRole;
-      return {
-        organizationFound: true,
-        totalCount: members.totalCount,
-        pageInfo: members.pageInfo,
-        members: present(members.edges).flatMap((edge) => {
-          // A member GitHub could not resolve (a deleted or blocked account) has no node: nothing to store.
-          if (!edge.node?.databaseId) return [];
-          const { databaseId, login, name } = edge.node;
-          return [
-            { userId: databaseId, login, name, role: edge.role === "ADMIN" ? ("admin" as const) : ("member" as const) },
-          ];
-        }),
-      };
+      return membersPageOf(data);
     },
     async refreshToken() {
       await octokit.auth({ type: "installation", refresh: true });
     },
+  };
+}
+
+/** Counts every request and reads every answer's rate-limit headers (and GraphQL's rateLimit field) into a meter. */
+function metered(octokit: Awaited<ReturnType<Probot["auth"]>>) {
+  const meter = new RateLimitMeter();
+  octokit.hook.after("request", (response) => {
+    meter.requests += 1;
+    meter.recordHeaders(response.headers);
+  });
+  octokit.hook.error("request", (error) => {
+    meter.requests += 1;
+    const headers = (error as { response?: { headers?: Record<string, string | number | undefined> } }).response
+      ?.headers;
+    if (headers) meter.recordHeaders(headers);
+    throw error;
+  });
+  async function graphql<T extends RateLimitField, Variables extends Record<string, unknown>>(
+    query: string,
+    variables: Variables,
+  ): Promise<T> {
+    const data = await octokit.graphql<T>(query, variables);
+    meter.recordGraphqlRateLimit(data.rateLimit);
+    return data;
+  }
+  return { meter, graphql };
+}
+
+function membersPageOf(data: OrganizationMembersPageQuery): MembersPage {
+  if (!data.organization) return { organizationFound: false, totalCount: 0, pageInfo: NO_PAGE, members: [] };
+  const members = data.organization.membersWithRole;
+  return {
+    organizationFound: true,
+    totalCount: members.totalCount,
+    pageInfo: members.pageInfo,
+    members: present(members.edges).flatMap((edge) => {
+      // A member GitHub could not resolve (a deleted or blocked account) has no node: nothing to store.
+      if (!edge.node?.databaseId) return [];
+      const { databaseId, login, name } = edge.node;
+      return [
+        { userId: databaseId, login, name, role: edge.role === "ADMIN" ? ("admin" as const) : ("member" as const) },
+      ];
+    }),
   };
 }

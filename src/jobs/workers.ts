@@ -32,16 +32,7 @@ export async function registerWorker(options: {
 }): Promise<WorkerRegistration> {
   const { pool, log } = options;
   const client = await pool.connect();
-  let key = 0;
-  for (let tries = 0; key === 0; tries++) {
-    const candidate = randomInt(1, 2 ** 31 - 1);
-    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS locked", [
-      WORKER_LOCK_CLASS,
-      candidate,
-    ]);
-    if (rows[0]?.locked) key = candidate;
-    else if (tries > 10) throw new Error("pr-sync: could not take a worker lock");
-  }
+  const key = await takeUnusedWorkerKey(client);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   // The connection holding the lock, or undefined while it is being taken again.
@@ -92,12 +83,29 @@ export async function registerWorker(options: {
       held = undefined;
       if (!last) return;
       last.removeListener("error", onLost);
-      try {
-        await last.query("SELECT pg_advisory_unlock($1, $2)", [WORKER_LOCK_CLASS, key]);
-        last.release();
-      } catch (error) {
-        last.release(error as Error);
-      }
+      await unlockAndRelease(last, key);
     },
   };
+}
+
+/** Takes the advisory lock of a random worker key no live process holds, on the given connection. */
+async function takeUnusedWorkerKey(client: pg.PoolClient): Promise<number> {
+  for (let tries = 0; tries <= 10; tries++) {
+    const candidate = randomInt(1, 2 ** 31 - 1);
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS locked", [
+      WORKER_LOCK_CLASS,
+      candidate,
+    ]);
+    if (rows[0]?.locked) return candidate;
+  }
+  throw new Error("pr-sync: could not take a worker lock");
+}
+
+async function unlockAndRelease(client: pg.PoolClient, key: number): Promise<void> {
+  try {
+    await client.query("SELECT pg_advisory_unlock($1, $2)", [WORKER_LOCK_CLASS, key]);
+    client.release();
+  } catch (error) {
+    client.release(error as Error);
+  }
 }

@@ -3,7 +3,11 @@ import type { InstallationGitHub } from "../../github/installation-client.js";
 import { resumeAt } from "../../jobs/backoff.js";
 import { runPagedJob, type PagedJobDeps } from "../../jobs/paged-run.js";
 import { notFoundError } from "../../github/github-errors.js";
-import { getInstallation, updateInstallation } from "../installations/installations.repository.js";
+import {
+  getInstallation,
+  updateInstallation,
+  type InstallationRow,
+} from "../installations/installations.repository.js";
 import { insertSyncRun } from "../sync-runs/sync-runs.repository.js";
 import { markUnseenMembersLeft, upsertMembers } from "./members.repository.js";
 import { isInstallationLive } from "../installations/installations.models.js";
@@ -28,19 +32,9 @@ const PERMISSION_HELP =
  * installation, independent of repository syncs.
  */
 export async function syncMembers(deps: MemberSyncDeps, installationId: number): Promise<MemberSyncOutcome> {
-  const installation = await getInstallation(deps.db, installationId);
-  if (!installation || !isInstallationLive(installation)) return { outcome: "stopped" };
-  if (installation.accountType !== "Organization") {
-    await updateInstallation(deps.db, installationId, { memberSyncStatus: "not_applicable" });
-    return { outcome: "not_applicable" };
-  }
-  const startedAt = deps.now();
-  await updateInstallation(deps.db, installationId, {
-    memberSyncStatus: "syncing",
-    memberSyncStartedAt: startedAt,
-    memberSyncPausedUntil: null,
-    memberSyncError: null,
-  });
+  const started = await beginMemberSync(deps, installationId);
+  if ("outcome" in started) return started;
+  const { installation, startedAt } = started;
   const log = deps.log.child({ installationId, account: installation.accountLogin });
   let after: string | null = null;
   let seen = 0;
@@ -89,6 +83,27 @@ export async function syncMembers(deps: MemberSyncDeps, installationId: number):
       },
     },
   );
+}
+
+/** Marks the member sync as running, or says why there is none: a gone or suspended installation, or a user account. */
+async function beginMemberSync(
+  deps: MemberSyncDeps,
+  installationId: number,
+): Promise<MemberSyncOutcome | { installation: InstallationRow; startedAt: Date }> {
+  const installation = await getInstallation(deps.db, installationId);
+  if (!installation || !isInstallationLive(installation)) return { outcome: "stopped" };
+  if (installation.accountType !== "Organization") {
+    await updateInstallation(deps.db, installationId, { memberSyncStatus: "not_applicable" });
+    return { outcome: "not_applicable" };
+  }
+  const startedAt = deps.now();
+  await updateInstallation(deps.db, installationId, {
+    memberSyncStatus: "syncing",
+    memberSyncStartedAt: startedAt,
+    memberSyncPausedUntil: null,
+    memberSyncError: null,
+  });
+  return { installation, startedAt };
 }
 
 async function pause(
