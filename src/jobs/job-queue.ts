@@ -7,6 +7,7 @@ import { admitWaiting, lockAdmission, mustWait } from "./admission.js";
 import { retryDelay } from "./backoff.js";
 import { releaseDeadWorkersJobs } from "./dead-worker-release.js";
 import { isPermanent } from "./errors.js";
+import { waitUntilSettled } from "./job-settled.js";
 import type { AnyJobDefinition, JobContext } from "./job-definition.js";
 
 export const AGENDA_TABLE = "agenda_jobs";
@@ -96,8 +97,8 @@ export async function createJobQueue(options: {
     if (!definition.admission) return [];
     return admitWaiting(pool, AGENDA_TABLE, definition.name, definition.admission, group);
   };
-  // The moment a job ends here (its row already saved), its place is taken: the group's next waiting job is
-  // admitted, and every process looks for a due job of that name at once. Agenda itself only refills its
+  // The moment a job ends here its place is taken: the group's next waiting job is admitted, and once Agenda
+  // has freed the place, every process looks for a due job of that name. Agenda itself only refills its
   // places at its next scan, so without this a freed place would idle while due jobs wait.
   // Other processes' jobs arrive here too, as state notifications without attrs: their own process wakes.
   agenda.on("complete", (job: Job<unknown> | { attrs?: undefined }) => {
@@ -109,7 +110,10 @@ export async function createJobQueue(options: {
       ? String((job.attrs.data as Record<string, unknown>)[definition.admission.groupBy])
       : undefined;
     admitted(definition, group)
-      .then((ids) => wake(definition.name, ids[0] ?? finishedId))
+      .then(async (ids) => {
+        await waitUntilSettled(pool, AGENDA_TABLE, finishedId);
+        await wake(definition.name, ids[0] ?? finishedId);
+      })
       .catch((error: unknown) => log.warn({ err: error }, "could not hand the finished job's place on"));
   });
   async function sweep() {
