@@ -3,7 +3,7 @@ import { PostgresBackend } from "@agendajs/postgres-backend";
 import type pg from "pg";
 import type { Logger } from "pino";
 import { LOCK_KEYS, withAdvisoryLock } from "../db/advisory-lock.js";
-import { admitWaiting, lockAdmission, mustWait } from "./admission.js";
+import { admissionFor, admitWaiting, FIRST_JOB_HEAD_START_MS, lockAdmission } from "./admission.js";
 import { retryDelay } from "./backoff.js";
 import { releaseDeadWorkersJobs } from "./dead-worker-release.js";
 import { isPermanent } from "./errors.js";
@@ -183,12 +183,15 @@ export async function createJobQueue(options: {
   ): Promise<EnqueueResult> {
     const definition = byName.get(name);
     if (!definition) throw new Error(`pr-sync: no job named "${name}" is registered`);
-    const save = async (waits = false) => {
+    const save = async (admission?: "wait" | "first" | "admitted") => {
+      const due = enqueueOptions.at ?? new Date();
+      const headStart = admission === "first" && due.getTime() <= Date.now() ? FIRST_JOB_HEAD_START_MS : 0;
       const job = agenda.create(name, data);
-      job.schedule(enqueueOptions.at ?? new Date());
-      if (waits) job.disable();
+      job.schedule(new Date(due.getTime() - headStart));
+      if (admission === "wait") job.disable();
       await job.save();
-      return { created: true, jobId: String(job.attrs._id), nextRunAt: job.attrs.nextRunAt ?? null, running: false };
+      const nextRunAt = headStart ? due : (job.attrs.nextRunAt ?? null);
+      return { created: true, jobId: String(job.attrs._id), nextRunAt, running: false };
     };
     if (!definition.uniqueBy && !definition.admission) return save();
 
@@ -206,7 +209,7 @@ export async function createJobQueue(options: {
       if (rule && !existing[0]) await lockAdmission(client, name, field(rule.groupBy));
       const result = existing[0]
         ? { created: false, jobId: existing[0].id, nextRunAt: existing[0].nextRunAt, running: existing[0].running }
-        : await save(rule ? await mustWait(client, AGENDA_TABLE, name, rule, field(rule.groupBy)) : false);
+        : await save(rule ? await admissionFor(client, AGENDA_TABLE, name, rule, field(rule.groupBy)) : undefined);
       await client.query("COMMIT");
       return result;
     } catch (error) {
