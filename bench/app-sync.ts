@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { JOBS } from "../src/jobs/job-names.js";
 import type { GitHubSimulator, RequestLogEntry } from "../simulator/index.js";
 import type { PrSyncProcess } from "./pr-sync-handle.js";
 
@@ -132,7 +131,7 @@ export async function measureBackfill(
 ): Promise<SyncMeasure | NotMeasured> {
   const { app, sim, installationId } = target;
   if (!app.hasRepositorySync)
-    return notMeasured(`no ${JOBS.repositorySync} job in this build (merge main once the sync jobs land)`);
+    return notMeasured(`no repository.sync job in this build (merge main once the sync jobs land)`);
   const started = Date.now();
   await sim.sendInstallationCreated(installationId);
   let rows = await repositoryRows(target);
@@ -149,7 +148,7 @@ export async function measureCatchUp(
   target: SyncTarget,
   options: { expected: number; timeoutMs: number; keepLog?: boolean },
 ): Promise<SyncMeasure | NotMeasured> {
-  if (!target.app.hasRepositorySync) return notMeasured(`no ${JOBS.repositorySync} job in this build`);
+  if (!target.app.hasRepositorySync) return notMeasured(`no repository.sync job in this build`);
   const started = Date.now();
   for (const row of await repositoryRows(target)) await target.app.requestSync(row.id, "catch-up");
   return measured(target, started, options);

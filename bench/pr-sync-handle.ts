@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import type { SyncKind } from "../src/jobs/job-names.js";
+import type { SyncKind } from "../src/modules/repositories/repositories.jobs.js";
 import type { EnqueueResult } from "../src/jobs/job-queue.js";
 import { projectRoot } from "../src/paths.js";
 import type { ChildCommand, ChildReply, MemoryFigures } from "./pr-sync-messages.js";

@@ -1,4 +1,4 @@
-import type { SyncKind } from "../src/jobs/job-names.js";
+import type { SyncKind } from "../src/modules/repositories/repositories.jobs.js";
 
 /** What the bench asks the pr-sync process; each command carries an id its reply repeats. */
 export type ChildCommand =

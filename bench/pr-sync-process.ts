@@ -4,7 +4,6 @@
  * pr-sync-handle.ts): `start`, then `sync` and `memory` as often as it likes, then `stop`.
  */
 import { loadConfig } from "../src/config.js";
-import { JOBS } from "../src/jobs/job-names.js";
 import { jobDefinitions } from "../src/jobs/job-list.js";
 import { createLogger } from "../src/logger.js";
 import { catchUpEverything } from "../src/modules/repositories/catch-up.usecases.js";
@@ -42,7 +41,7 @@ async function handle(command: ChildCommand): Promise<unknown> {
       rssAtStartMb = mb(process.memoryUsage().rss);
       const hasRepositorySync =
         app.runtime !== undefined &&
-        jobDefinitions(app.runtime).some((definition) => definition.name === JOBS.repositorySync);
+        jobDefinitions(app.runtime).some((definition) => definition.name === "repository.sync");
       return { url: app.url, hasRepositorySync };
     }
     case "sync": {

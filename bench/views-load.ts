@@ -16,14 +16,16 @@ export interface ViewsResult {
   installationPage: StatusPageResult;
   /** The insights page of the same installation, whose repositories hold `insightsPullRequests` pull requests. */
   insights: RenderTiming & { pullRequests: number };
+  /** The same page when a pull request changed just before each view, so its figures are computed afresh. */
+  insightsAfterChange: RenderTiming;
   peakRssAtStartMb: number;
   exports: ExportRun[];
 }
 
 /**
  * Stores an installation of `repositories` repositories with `pullRequests` pull requests spread over
- * the last 84 days (most merged, one review by someone else on half of them), in SQL so 100,000 rows
- * take seconds.
+ * the last 84 days (most merged, one review by someone else on half of them, with its first-review time),
+ * in SQL so 100,000 rows take seconds.
  */
 export async function seedPullRequestsInSql(
   pool: pg.Pool,
@@ -50,16 +52,18 @@ export async function seedPullRequestsInSql(
     );
   }
   const firstPr = installationId * 1_000_000;
+  // Opened evenly over the 84 days; merged or closed 0 to 96 hours later, never in the future.
+  const opened = `now() - (g::float8 / $4::int) * interval '${84 * DAY_SECONDS} seconds'`;
+  const done = `least(now(), ${opened} + (g % 97) * interval '1 hour')`;
   await pool.query(
     `INSERT INTO pull_requests (id, repository_id, number, title, author_login, author_id, author_type, state, merged,
                                 created_at, updated_at, closed_at, merged_at, additions, deletions, changed_files,
                                 base_ref, head_ref, url)
      SELECT $1::bigint + g, $2::bigint + (g % $3), g, 'Change ' || g || ', with "quotes"', 'dev-' || (g % 40), g % 40, 'User',
             CASE WHEN g % 10 < 9 THEN 'closed' ELSE 'open' END, g % 10 < 7,
-            now() - (g % ${84 * DAY_SECONDS}) * interval '1 second',
-            now() - (g % ${84 * DAY_SECONDS}) * interval '1 second' + interval '5 hours',
-            CASE WHEN g % 10 < 9 THEN now() - (g % ${84 * DAY_SECONDS}) * interval '1 second' + (g % 97) * interval '1 hour' END,
-            CASE WHEN g % 10 < 7 THEN now() - (g % ${84 * DAY_SECONDS}) * interval '1 second' + (g % 97) * interval '1 hour' END,
+            ${opened}, ${done},
+            CASE WHEN g % 10 < 9 THEN ${done} END,
+            CASE WHEN g % 10 < 7 THEN ${done} END,
             g % 500, g % 80, 1 + g % 9, 'main', 'change-' || g, 'https://github.test/pull/' || g
        FROM generate_series(1, $4::int) g`,
     [firstPr, firstRepositoryId, repositories, pullRequests],
@@ -68,6 +72,11 @@ export async function seedPullRequestsInSql(
     `INSERT INTO reviews (id, pull_request_id, reviewer_login, reviewer_id, state, submitted_at)
      SELECT p.id, p.id, 'dev-' || ((p.author_id + 1) % 40), (p.author_id + 1) % 40, 'APPROVED', p.created_at + interval '3 hours'
        FROM pull_requests p WHERE p.id > $1::bigint AND p.id <= $1::bigint + $2::int AND p.id % 2 = 0`,
+    [firstPr, pullRequests],
+  );
+  await pool.query(
+    `UPDATE pull_requests p SET first_review_at = r.submitted_at
+       FROM reviews r WHERE r.pull_request_id = p.id AND p.id > $1::bigint AND p.id <= $1::bigint + $2::int`,
     [firstPr, pullRequests],
   );
   await pool.query("ANALYZE pull_requests; ANALYZE reviews; ANALYZE repositories");
@@ -87,11 +96,21 @@ async function download(url: string, adminToken: string): Promise<{ bytes: numbe
   return { bytes, rows, seconds: Math.round((performance.now() - started) / 10) / 100 };
 }
 
-async function timeInsights(url: string, cookie: string, requests: number): Promise<RenderTiming> {
+/**
+ * Times `requests` views of the insights page. With `change`, runs it before each view (unmeasured), so each
+ * view follows new data and computes its figures afresh rather than answering remembered ones.
+ */
+async function timeInsights(
+  url: string,
+  cookie: string,
+  requests: number,
+  change?: () => Promise<unknown>,
+): Promise<RenderTiming> {
   const times: number[] = [];
   let size = 0;
   let errors = 0;
   for (let i = -2; i < requests; i++) {
+    await change?.();
     const started = performance.now();
     const response = await fetch(url, { headers: { cookie } });
     const text = await response.text();
@@ -163,9 +182,19 @@ export async function measureViews(options: {
     cookie,
     options.requests,
   );
+  const insightsAfterChange = await timeInsights(
+    `${app.url}/status/installations/${large.rows[0]!.id}/insights`,
+    cookie,
+    Math.max(5, Math.round(options.requests / 5)),
+    () =>
+      pool.query("UPDATE pull_requests SET updated_at = updated_at + interval '1 second' WHERE id = $1", [
+        Number(large.rows[0]!.id) * 1_000_000 + 1,
+      ]),
+  );
   return {
     installationPage,
     insights: { ...insights, pullRequests: options.insightsPullRequests },
+    insightsAfterChange,
     peakRssAtStartMb,
     exports,
   };

@@ -21,7 +21,6 @@ import {
 } from "./webhooks.js";
 
 export { FLEET_IDS, IDS, ORGANIZATION_LOGINS, HOSTILE_TITLES } from "./generate.js";
-export type { FleetOptions } from "./generate.js";
 export type { DatasetOptions } from "./generate.js";
 export type { Faults } from "./faults.js";
 export type { GroundTruth } from "./ground-truth.js";

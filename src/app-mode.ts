@@ -12,7 +12,7 @@ import { servedByRole } from "./http/roles.js";
 import { createRouter } from "./http/router.js";
 import { createWebhookGuard } from "./http/webhook-guard.js";
 import { jobDefinitions, scheduleRecurringJobs } from "./jobs/job-list.js";
-import { createJobQueue } from "./jobs/job-queue.js";
+import { createJobQueue, type JobQueue } from "./jobs/job-queue.js";
 import { registerWorker, type WorkerRegistration } from "./jobs/workers.js";
 import { STATUS_PATH } from "./links.js";
 import { createMetrics } from "./metrics/metrics.js";
@@ -37,6 +37,15 @@ export async function createAppMode(
   credentials: AppCredentials,
 ): Promise<AppMode> {
   const { config, log } = options;
+  // A sync touches its lock after every page; five minutes covers a slow page plus secondary-limit waits.
+  const tuning: Runtime["tuning"] = {
+    lockLifetimeMs: 5 * 60_000,
+    busyRetryMs: 1_000,
+    pauseJitterMs: 30_000,
+    sweepMs: 5_000,
+    deadWorkerGraceMs: 5_000,
+    ...options.tuning,
+  };
   const probot = new Probot({
     appId: credentials.appId,
     privateKey: credentials.privateKey,
@@ -45,36 +54,17 @@ export async function createAppMode(
     log,
     Octokit: createOctokitClass({ ...defaultOctokitOptions, ...options.octokit }),
   });
-  const runtime = {
-    config,
-    pool,
-    db: createDatabase(pool),
-    log,
-    probot,
-    now: options.now ?? (() => new Date()),
-    metrics: createMetrics(pool),
-    // A sync touches its lock after every page; five minutes covers a slow page plus secondary-limit waits.
-    tuning: {
-      lockLifetimeMs: 5 * 60_000,
-      busyRetryMs: 1_000,
-      pauseJitterMs: 30_000,
-      sweepMs: 5_000,
-      deadWorkerGraceMs: 5_000,
-      ...options.tuning,
-    },
-    installUrl: credentials.slug ? installUrl(githubWebUrl(config), credentials.slug) : undefined,
-  } as Runtime;
   const runJobs = options.runJobs ?? config.PR_SYNC_ROLE !== "web";
   let worker: WorkerRegistration | undefined;
+  let queue: JobQueue;
   try {
     worker = runJobs ? await registerWorker({ pool, log }) : undefined;
-    runtime.queue = await createJobQueue({
+    queue = await createJobQueue({
       pool,
       log,
-      definitions: jobDefinitions(runtime),
       ...(worker ? { name: worker.id } : {}),
-      sweepMs: runtime.tuning.sweepMs,
-      deadWorkerGraceMs: runtime.tuning.deadWorkerGraceMs,
+      sweepMs: tuning.sweepMs,
+      deadWorkerGraceMs: tuning.deadWorkerGraceMs,
       ...(options.processEveryMs !== undefined ? { processEveryMs: options.processEveryMs } : {}),
       ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
     });
@@ -82,6 +72,20 @@ export async function createAppMode(
     await worker?.stop();
     throw error;
   }
+  const runtime: Runtime = {
+    config,
+    pool,
+    db: createDatabase(pool),
+    log,
+    probot,
+    queue,
+    now: options.now ?? (() => new Date()),
+    metrics: createMetrics(pool),
+    tuning,
+    ...(credentials.slug ? { installUrl: installUrl(githubWebUrl(config), credentials.slug) } : {}),
+  };
+  // The jobs' handlers read the runtime, which holds the queue: the queue learns its jobs once both exist.
+  queue.register(jobDefinitions(runtime));
 
   let accepting = true;
   const router = createRouter();

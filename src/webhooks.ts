@@ -3,7 +3,9 @@ import { registerInstallationWebhooks } from "./modules/installations/installati
 import { handleDeliveryOnce } from "./modules/deliveries/deliveries.usecases.js";
 import { registerMemberWebhooks } from "./modules/members/members.webhooks.js";
 import { registerPullRequestWebhooks } from "./modules/pull-requests/pull-requests.webhooks.js";
+import { installationWork } from "./modules/repositories/installation-repositories.usecases.js";
 import { registerRepositoryWebhooks } from "./modules/repositories/repositories.webhooks.js";
+import { trackedRepository } from "./modules/repositories/tracked-repository.usecases.js";
 import type { Runtime } from "./runtime.js";
 
 /** Runs a handler at most once per delivery id; shared by every module's webhooks. */
@@ -25,8 +27,8 @@ export function registerWebhooks(app: Probot, runtime: Runtime): void {
     const event = (error as { event?: { name?: string } }).event?.name ?? "unknown";
     runtime.metrics.webhookDeliveries.inc({ event, outcome: "rejected" });
   });
-  registerInstallationWebhooks(app, runtime, handle);
+  registerInstallationWebhooks(app, { ...runtime, work: installationWork(runtime) }, handle);
   registerRepositoryWebhooks(app, runtime, handle);
-  registerPullRequestWebhooks(app, runtime, handle);
+  registerPullRequestWebhooks(app, runtime, handle, (repository) => trackedRepository(runtime, repository));
   registerMemberWebhooks(app, runtime, handle);
 }

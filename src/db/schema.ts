@@ -1,6 +1,6 @@
 export * from "../modules/installations/installations.table.js";
 export * from "../modules/repositories/repositories.table.js";
-export * from "../modules/repositories/sync-runs.table.js";
+export * from "../modules/sync-runs/sync-runs.table.js";
 export * from "../modules/pull-requests/pull-requests.table.js";
 export * from "../modules/members/members.table.js";
 export * from "../modules/deliveries/deliveries.table.js";

@@ -1,5 +1,15 @@
 import type { Probot } from "probot";
-import type { GraphqlPullRequest, GraphqlReview } from "../modules/pull-requests/pull-requests.mapper.js";
+import { present, type GraphqlPullRequestNode, type GraphqlReview } from "./graphql-results.js";
+import type {
+  OrganizationMembersPageQuery,
+  OrganizationMembersPageQueryVariables,
+  PullRequestCursorsPageQuery,
+  PullRequestCursorsPageQueryVariables,
+  PullRequestReviewsPageQuery,
+  PullRequestReviewsPageQueryVariables,
+  PullRequestsPageQuery,
+  PullRequestsPageQueryVariables,
+} from "./graphql-types.generated.js";
 import {
   ORGANIZATION_MEMBERS_QUERY,
   PULL_REQUEST_CURSORS_QUERY,
@@ -8,8 +18,13 @@ import {
 } from "./queries.js";
 import { RateLimitMeter } from "./rate-limit.js";
 
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
 interface Connection<T> {
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
   nodes: T[];
 }
 
@@ -17,12 +32,20 @@ interface RateLimitField {
   rateLimit: { cost: number; remaining: number; resetAt: string; limit: number } | null;
 }
 
-export type PullRequestNode = GraphqlPullRequest & { reviews: Connection<GraphqlReview> };
+/** A pull request of a page, with the first page of its reviews. */
+export type PullRequestNode = Omit<GraphqlPullRequestNode, "reviews"> & { reviews: Connection<GraphqlReview> };
 
 export interface PullRequestsPage {
   repositoryFound: boolean;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
   nodes: PullRequestNode[];
+}
+
+const NO_PAGE: PageInfo = { hasNextPage: false, endCursor: null };
+
+/** A connection GitHub answered, or null: an empty last page. */
+function connection<T>(answer: { pageInfo: PageInfo; nodes: (T | null)[] | null } | null): Connection<T> {
+  return answer ? { pageInfo: answer.pageInfo, nodes: present(answer.nodes) } : { pageInfo: NO_PAGE, nodes: [] };
 }
 
 export interface MembersPage {
@@ -73,7 +96,10 @@ export async function createInstallationGitHub(probot: Probot, installationId: n
     throw error;
   });
 
-  async function graphql<T extends RateLimitField>(query: string, variables: Record<string, unknown>): Promise<T> {
+  async function graphql<T extends RateLimitField, Variables extends Record<string, unknown>>(
+    query: string,
+    variables: Variables,
+  ): Promise<T> {
     const data = await octokit.graphql<T>(query, variables);
     meter.recordGraphqlRateLimit(data.rateLimit);
     return data;
@@ -82,60 +108,46 @@ export async function createInstallationGitHub(probot: Probot, installationId: n
   return {
     meter,
     async pullRequestsPage(args) {
-      const data = await graphql<RateLimitField & { repository: { pullRequests: Connection<PullRequestNode> } | null }>(
-        PULL_REQUESTS_QUERY,
-        args,
-      );
-      if (!data.repository)
-        return { repositoryFound: false, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
-      return { repositoryFound: true, ...data.repository.pullRequests };
+      const data = await graphql<PullRequestsPageQuery, PullRequestsPageQueryVariables>(PULL_REQUESTS_QUERY, args);
+      if (!data.repository) return { repositoryFound: false, pageInfo: NO_PAGE, nodes: [] };
+      const page = data.repository.pullRequests;
+      const nodes = present(page.nodes).map((node) => ({ ...node, reviews: connection(node.reviews) }));
+      return { repositoryFound: true, pageInfo: page.pageInfo, nodes };
     },
     async pullRequestCursorsPage(args) {
-      const data = await graphql<
-        RateLimitField & { repository: { pullRequests: Connection<{ updatedAt: string }> } | null }
-      >(PULL_REQUEST_CURSORS_QUERY, args);
-      if (!data.repository)
-        return { repositoryFound: false, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
-      return { repositoryFound: true, ...data.repository.pullRequests };
+      const data = await graphql<PullRequestCursorsPageQuery, PullRequestCursorsPageQueryVariables>(
+        PULL_REQUEST_CURSORS_QUERY,
+        args,
+      );
+      if (!data.repository) return { repositoryFound: false, pageInfo: NO_PAGE, nodes: [] };
+      return { repositoryFound: true, ...connection(data.repository.pullRequests) };
     },
     async reviewsPage(args) {
-      const data = await graphql<RateLimitField & { node: { reviews: Connection<GraphqlReview> } | null }>(
+      const data = await graphql<PullRequestReviewsPageQuery, PullRequestReviewsPageQueryVariables>(
         PULL_REQUEST_REVIEWS_QUERY,
         { id: args.pullRequestNodeId, after: args.after },
       );
-      return data.node?.reviews ?? { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
+      return connection(data.node && "reviews" in data.node ? data.node.reviews : null);
     },
     async membersPage(args) {
-      const data = await graphql<
-        RateLimitField & {
-          organization: {
-            membersWithRole: {
-              totalCount: number;
-              pageInfo: { hasNextPage: boolean; endCursor: string | null };
-              edges: { role: string; node: { databaseId: number; login: string; name: string | null } }[];
-            };
-          } | null;
-        }
-      >(ORGANIZATION_MEMBERS_QUERY, args);
-      if (!data.organization) {
-        return {
-          organizationFound: false,
-          totalCount: 0,
-          pageInfo: { hasNextPage: false, endCursor: null },
-          members: [],
-        };
-      }
-      const connection = data.organization.membersWithRole;
+      const data = await graphql<OrganizationMembersPageQuery, OrganizationMembersPageQueryVariables>(
+        ORGANIZATION_MEMBERS_QUERY,
+        args,
+      );
+      if (!data.organization) return { organizationFound: false, totalCount: 0, pageInfo: NO_PAGE, members: [] };
+      const members = data.organization.membersWithRole;
       return {
         organizationFound: true,
-        totalCount: connection.totalCount,
-        pageInfo: connection.pageInfo,
-        members: connection.edges.map((e) => ({
-          userId: e.node.databaseId,
-          login: e.node.login,
-          name: e.node.name,
-          role: e.role === "ADMIN" ? "admin" : "member",
-        })),
+        totalCount: members.totalCount,
+        pageInfo: members.pageInfo,
+        members: present(members.edges).flatMap((edge) => {
+          // A member GitHub could not resolve (a deleted or blocked account) has no node: nothing to store.
+          if (!edge.node?.databaseId) return [];
+          const { databaseId, login, name } = edge.node;
+          return [
+            { userId: databaseId, login, name, role: edge.role === "ADMIN" ? ("admin" as const) : ("member" as const) },
+          ];
+        }),
       };
     },
     async refreshToken() {

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { JobName, JobRegistry } from "./job-registry.js";
 
 /** What a job handler gets besides its data. */
 export interface JobContext {
@@ -13,12 +14,15 @@ export interface JobContext {
   log: Logger;
 }
 
+/** A field of a job's data; over several names, a field of any of them. */
+export type JobDataKey<Name extends JobName> = { [N in Name]: keyof JobRegistry[N] & string }[Name];
+
 /**
  * The convention every background job follows: one file per job exporting one of these,
  * registered in jobs/job-list.ts.
  */
-export interface JobDefinition<Data> {
-  name: string;
+export interface JobDefinition<Name extends JobName> {
+  name: Name;
   /** How many of this job run at once in one process. */
   concurrency: number;
   /** How many tries a transient failure gets in all. */
@@ -26,13 +30,22 @@ export interface JobDefinition<Data> {
   /** A worker that stops touching its job for this long is presumed dead; another one takes the job. */
   lockLifetimeMs: number;
   /** The data field that makes a job unique while queued or running (e.g. one backfill per repository). */
-  uniqueBy?: keyof Data & string;
+  uniqueBy?: JobDataKey<Name>;
   /**
    * At most `limit` jobs with the same `groupBy` value are admitted at once, across all processes; the others
    * wait their turn without taking a worker's concurrency, and one is admitted the moment an admitted one ends.
    */
-  admission?: { groupBy: keyof Data & string; limit: number };
-  handler: (data: Data, context: JobContext) => Promise<void>;
+  admission?: { groupBy: JobDataKey<Name>; limit: number };
+  // A method, so the definition of one job is also a definition of "some job" in the list that registers them.
+  handler(data: JobRegistry[Name], context: JobContext): Promise<void>;
 }
 
-export type AnyJobDefinition = JobDefinition<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * The definition of any registered job, as the queue holds them. Its data comes back from the database, where
+ * enqueue() stored it checked against the same name; the handler is a method, so each job's definition fits here.
+ */
+export interface AnyJobDefinition extends Omit<JobDefinition<JobName>, "uniqueBy" | "admission" | "handler"> {
+  uniqueBy?: string;
+  admission?: { groupBy: string; limit: number };
+  handler(data: unknown, context: JobContext): Promise<void>;
+}

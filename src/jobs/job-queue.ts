@@ -9,6 +9,7 @@ import { releaseDeadWorkersJobs } from "./dead-worker-release.js";
 import { isPermanent } from "./errors.js";
 import { waitUntilSettled } from "./job-settled.js";
 import type { AnyJobDefinition, JobContext } from "./job-definition.js";
+import type { JobName, JobRegistry } from "./job-registry.js";
 
 export const AGENDA_TABLE = "agenda_jobs";
 
@@ -22,11 +23,22 @@ export interface EnqueueResult {
 
 export interface JobQueue {
   agenda: Agenda;
-  enqueue: <Data extends object>(name: string, data: Data, options?: { at?: Date }) => Promise<EnqueueResult>;
+  enqueue: <Name extends JobName>(
+    name: Name,
+    data: JobRegistry[Name],
+    options?: { at?: Date },
+  ) => Promise<EnqueueResult>;
+  /** Runs `name` with `data` on a cron schedule, in UTC; one row per name, so every instance may call this. */
+  every: <Name extends JobName>(cron: string, name: Name, data: JobRegistry[Name]) => Promise<void>;
   /** Removes queued jobs whose data contains `data`. A running one stops by its own checks. */
-  cancel: (name: string, data: object) => Promise<number>;
+  cancel: <Name extends JobName>(name: Name, data: Partial<JobRegistry[Name]>) => Promise<number>;
   /** Queued or running jobs of `name` whose data contains `data`. */
-  pending: (name: string, data: object) => Promise<{ id: string; nextRunAt: Date | null; running: boolean }[]>;
+  pending: <Name extends JobName>(
+    name: Name,
+    data: Partial<JobRegistry[Name]>,
+  ) => Promise<{ id: string; nextRunAt: Date | null; running: boolean }[]>;
+  /** Defines the jobs this queue runs and enqueues; call once, before start() and the first enqueue. */
+  register: (definitions: AnyJobDefinition[]) => void;
   /** Releases dead workers' jobs and admits waiting ones; start() runs it at once and then every sweepMs. */
   sweep: () => Promise<{ released: number; admitted: number }>;
   start: () => Promise<void>;
@@ -41,7 +53,6 @@ export interface JobQueue {
  */
 export async function createJobQueue(options: {
   pool: pg.Pool;
-  definitions: AnyJobDefinition[];
   log: Logger;
   /** Agenda's name, written into every job this process locks: the worker id (see workers.ts). */
   name?: string;
@@ -52,8 +63,8 @@ export async function createJobQueue(options: {
   deadWorkerGraceMs?: number;
   retryBaseMs?: number;
 }): Promise<JobQueue> {
-  const { pool, definitions, log } = options;
-  const byName = new Map(definitions.map((d) => [d.name, d]));
+  const { pool, log } = options;
+  const byName = new Map<string, AnyJobDefinition>();
   const backend = new PostgresBackend({ pool, tableName: AGENDA_TABLE });
   // The LISTEN connection reconnects by itself after a database restart; its errors are only logged.
   backend.notificationChannel?.on("error", (error: unknown) =>
@@ -121,7 +132,7 @@ export async function createJobQueue(options: {
     if (released.length > 0) log.warn({ jobs: released }, "released the jobs of workers that died");
     for (const { name, id } of released) await wake(name, id);
     let admittedCount = 0;
-    for (const definition of definitions) {
+    for (const definition of byName.values()) {
       const ids = await admitted(definition);
       if (ids[0]) await wake(definition.name, ids[0]);
       admittedCount += ids.length;
@@ -129,7 +140,8 @@ export async function createJobQueue(options: {
     return { released: released.length, admitted: admittedCount };
   }
 
-  for (const definition of definitions) {
+  function define(definition: AnyJobDefinition) {
+    byName.set(definition.name, definition);
     agenda.define(
       definition.name,
       async (job: Job<unknown>) => {
@@ -165,7 +177,7 @@ export async function createJobQueue(options: {
     );
   }
 
-  async function pending(name: string, data: object) {
+  async function pending(name: JobName, data: object) {
     const { rows } = await pool.query<{ id: string; next_run_at: Date | null; locked_at: Date | null }>(
       `SELECT id, next_run_at, locked_at FROM ${AGENDA_TABLE}
         WHERE name = $1 AND data @> $2::jsonb
@@ -176,9 +188,9 @@ export async function createJobQueue(options: {
     return rows.map((r) => ({ id: r.id, nextRunAt: r.next_run_at, running: r.locked_at !== null }));
   }
 
-  async function enqueue<Data extends object>(
-    name: string,
-    data: Data,
+  async function enqueue<Name extends JobName>(
+    name: Name,
+    data: JobRegistry[Name],
     enqueueOptions: { at?: Date } = {},
   ): Promise<EnqueueResult> {
     const definition = byName.get(name);
@@ -222,8 +234,12 @@ export async function createJobQueue(options: {
 
   return {
     agenda,
+    register: (definitions) => definitions.forEach(define),
     enqueue,
     pending,
+    every: async (cron, name, data) => {
+      await agenda.every(cron, name, data, { timezone: "UTC", skipImmediate: true });
+    },
     cancel: (name, data) => agenda.cancel({ name, data }),
     sweep,
     start: async () => {

@@ -179,6 +179,14 @@ describeWithBrowser("status page views in a browser", () => {
     await page.getByText("Sync queued.").waitFor();
     expect(await app.runtime.queue.pending("repository.sync", { repositoryId: 8102 })).toHaveLength(1);
     expect(await seriousViolations(page)).toEqual([]);
+
+    // Extend, in the same menu, sends the days chosen beside it.
+    const other = page.locator('tr[data-repository="8103"]');
+    await other.locator("summary").click();
+    await other.getByLabel("History", { exact: true }).selectOption("180");
+    await other.getByRole("button", { name: /^Extend history of/ }).click();
+    await page.getByText("Sync queued.").waitFor();
+    expect(await app.runtime.queue.pending("repository.sync", { repositoryId: 8103, days: 180 })).toHaveLength(1);
     expect(problems).toEqual([]);
   });
 

@@ -1,5 +1,4 @@
 import { AGENDA_TABLE } from "../../src/jobs/job-queue.js";
-import { JOBS } from "../../src/jobs/job-names.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
@@ -21,7 +20,7 @@ describe("the order in which admitted syncs of several installations become due"
     const { rows } = await database.pool.query<{ repositoryId: number }>(
       `SELECT (data->>'repositoryId')::int AS "repositoryId" FROM ${AGENDA_TABLE}
         WHERE name = $1 AND NOT disabled ORDER BY next_run_at, id`,
-      [JOBS.repositorySync],
+      ["repository.sync"],
     );
     return rows.map((r) => r.repositoryId);
   }
@@ -33,7 +32,7 @@ describe("the order in which admitted syncs of several installations become due"
       [2, [21, 22, 23]],
     ] as const)
       for (const repositoryId of repositoryIds)
-        await app.runtime.queue.enqueue(JOBS.repositorySync, { repositoryId, installationId, kind: "backfill" });
+        await app.runtime.queue.enqueue("repository.sync", { repositoryId, installationId, kind: "backfill" });
 
     // Two slots each: the third of each waits; the second of installation 1 comes after the first of installation 2.
     expect(await dueOrder()).toEqual([11, 21, 12, 22]);

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { installationCreated } from "../support/webhook-examples.js";
 import { AGENDA_TABLE } from "../../src/jobs/job-queue.js";
-import type { RepositoryFanOutJobData } from "../../src/jobs/job-names.js";
+import type { RepositoryFanOutJobData } from "../../src/modules/repositories/repositories.jobs.js";
 import { fanOutSyncs } from "../../src/modules/repositories/sync-requests.usecases.js";
 import { ADMIN_TOKEN, statusEnv } from "./status-page/status-page.support.js";
 

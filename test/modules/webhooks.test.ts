@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from "../support/app.js";
 import { example, installationCreated, pullRequestEvent } from "../support/webhook-examples.js";
 import { installations, members, pullRequests, repositories, reviews, webhookDeliveries } from "../../src/db/schema.js";
 import { AGENDA_TABLE } from "../../src/jobs/job-queue.js";
-import type { RepositoryFanOutJobData } from "../../src/jobs/job-names.js";
+import type { RepositoryFanOutJobData } from "../../src/modules/repositories/repositories.jobs.js";
 import { fanOutSyncs } from "../../src/modules/repositories/sync-requests.usecases.js";
 
 const ORG = "octo-org";

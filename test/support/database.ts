@@ -18,8 +18,8 @@ function serverUrl(): string {
   return url;
 }
 
-/** A new, migrated database on the test PostgreSQL, for one test file. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A new database on the test PostgreSQL, for one test file: migrated, unless a test applies migrations itself. */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const name = `test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl() });
   await admin.connect();
@@ -28,7 +28,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;
   const pool = createPool(url.toString());
-  await runMigrations(pool);
+  if (options.migrated !== false) await runMigrations(pool);
   return {
     url: url.toString(),
     pool,

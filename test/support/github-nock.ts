@@ -1,7 +1,7 @@
 import nock from "nock";
 import { parse, validate } from "graphql";
 import { githubSchema } from "./github-schema.js";
-import type { GraphqlPullRequest, GraphqlReview } from "../../src/modules/pull-requests/pull-requests.mapper.js";
+import type { GraphqlPullRequest, GraphqlReview } from "../../src/github/graphql-results.js";
 
 export const GITHUB_HOST = "https://github.test";
 
@@ -62,6 +62,16 @@ export interface FakeGitHub {
   failNext: { status: number; body: unknown; headers?: Record<string, string>; operation?: string }[];
   pullRequests: FakePullRequest[];
   members: { databaseId: number; login: string; name: string | null; role: "ADMIN" | "MEMBER" }[];
+  /** The one repository the fake knows; any other is answered NOT_FOUND, as GitHub does. */
+  repository: { owner: string; name: string };
+  /** False when the test expects pr-sync not to call GitHub at all: verify() then fails on any call. */
+  expectCalls: boolean;
+  /**
+   * Fails unless the test used GitHub as it meant to: a token was requested and GraphQL was called, every
+   * queued failure was answered, and no request went unanswered (an unknown operation, an unmocked path).
+   */
+  verify: () => void;
+  /** verify(), after removing this fake's mocks (and only them): call it after each test. */
   done: () => void;
 }
 
@@ -84,8 +94,18 @@ export function fakeGitHub(options: { installationId: number; owner: string; nam
     failNext: [],
     pullRequests: [],
     members: [],
+    repository: { owner: options.owner, name: options.name },
+    expectCalls: true,
+    verify: () => {},
     done: () => {},
   };
+  const unanswered: string[] = [];
+  const onNoMatch = (req: { method?: string; path?: string; href?: string; hostname?: string; host?: string }) => {
+    const target = `${req.href ?? ""} ${req.hostname ?? req.host ?? ""}`;
+    if (target.includes(new URL(GITHUB_HOST).hostname))
+      unanswered.push(`${req.method} ${req.path ?? req.href} (no mock)`);
+  };
+  nock.emitter.on("no match", onNoMatch);
   const scope = nock(GITHUB_HOST)
     .persist()
     .post(`/api/v3/app/installations/${options.installationId}/access_tokens`)
@@ -102,7 +122,10 @@ export function fakeGitHub(options: { installationId: number; owner: string; nam
     .reply((_uri, body) => {
       const { query, variables } = body as { query: string; variables: Record<string, unknown> };
       const errors = validate(githubSchema(), parse(query));
-      if (errors.length) return [200, { errors: errors.map((e) => ({ message: e.message })) }];
+      if (errors.length) {
+        unanswered.push(`an invalid GraphQL document: ${errors.map((e) => e.message).join("; ")}`);
+        return [200, { errors: errors.map((e) => ({ message: e.message })) }];
+      }
       const operation = /query (\w+)/.exec(query)?.[1] ?? "anonymous";
       state.calls.push({ operation, variables });
       const headers = {
@@ -130,7 +153,7 @@ export function fakeGitHub(options: { installationId: number; owner: string; nam
         return { pageInfo: p.pageInfo, nodes: p.slice };
       };
       if (operation === "PullRequestsPage" || operation === "PullRequestCursorsPage") {
-        if (variables.owner !== options.owner || variables.name !== options.name) {
+        if (variables.owner !== state.repository.owner || variables.name !== state.repository.name) {
           return [
             200,
             {
@@ -184,11 +207,30 @@ export function fakeGitHub(options: { installationId: number; owner: string; nam
           headers,
         ];
       }
+      unanswered.push(`GraphQL ${operation} (the fake has no answer for it)`);
       return [400, { message: `unexpected operation ${operation}` }];
     });
+  const calledAtAll = () => state.tokenRequests > 0 || state.calls.length > 0;
+  const problems = () => [
+    ...(!state.expectCalls && calledAtAll() ? ["GitHub was called, though the test expects no call"] : []),
+    ...(state.expectCalls && !scope.isDone() ? [`never called: ${scope.pendingMocks().join(", ")}`] : []),
+    ...state.failNext.map(
+      (f) => `a queued ${f.status} for ${f.operation ?? "a pull-request query"} was never answered`,
+    ),
+    ...unanswered,
+  ];
+  const fail = (found: string[]) => {
+    if (found.length > 0)
+      throw new Error(`The fake GitHub was not used as the test expected:\n- ${found.join("\n- ")}`);
+  };
+  state.verify = () => fail(problems());
   state.done = () => {
+    const found = problems();
+    nock.emitter.removeListener("no match", onNoMatch);
     scope.persist(false);
-    nock.cleanAll();
+    for (const path of [`/api/v3/app/installations/${options.installationId}/access_tokens`, "/api/graphql"])
+      nock.removeInterceptor({ proto: "https", hostname: new URL(GITHUB_HOST).hostname, method: "POST", path });
+    fail(found);
   };
   return state;
 }

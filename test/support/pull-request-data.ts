@@ -1,5 +1,6 @@
 import { installations, pullRequests, repositories, reviews } from "../../src/db/schema.js";
 import type { Database } from "../../src/db/client.js";
+import { refreshFirstReviewAt } from "../../src/modules/pull-requests/pull-requests.repository.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -20,8 +21,10 @@ export async function seedPullRequests(
   const revs: (typeof reviews.$inferInsert)[] = [];
   const flush = async (force: boolean) => {
     if (prs.length >= 2_000 || (force && prs.length > 0)) {
+      const ids = prs.map((pr) => pr.id);
       await db.insert(pullRequests).values(prs.splice(0));
       if (revs.length > 0) await db.insert(reviews).values(revs.splice(0));
+      await refreshFirstReviewAt(db, ids);
     }
   };
   for (const repositoryId of options.repositoryIds) {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Database } from "../../db/client.js";
-import { JOBS, type CompletionEmailJobData } from "../../jobs/job-names.js";
+import type { CompletionEmailJobData } from "./emails.jobs.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
 import { readInsightsHeadline } from "../insights/insights.usecases.js";
 import { getInstallation } from "../installations/installations.repository.js";
@@ -36,7 +36,7 @@ export async function notifyIfInitialSyncComplete(options: {
     // A pending row is queued again in case an earlier enqueue was lost; the job is unique per batch.
     if (row.status !== "pending") continue;
     const data: CompletionEmailJobData = { installationId, batchKey };
-    await queue.enqueue(JOBS.completionEmail, data);
+    await queue.enqueue("email.completion", data);
     queued.push(batchKey);
   }
   return queued;

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { isPeerReview } from "../pull-requests/pull-requests.repository.js";
 import { insights, type WeeklyInsight } from "./insights.table.js";
 
 export type InsightsRow = typeof insights.$inferSelect;
@@ -29,189 +30,106 @@ export interface SlowestMerge {
   cycleHours: number;
 }
 
-/**
- * The pull requests of the repositories and, per review, whether it is by someone other than the author.
- * A review counts as the author's own when ids match, or logins match where an id is missing (ghost users).
- */
-function scope(window: InsightsWindow): SQL {
-  const ids = `{${window.repositoryIds.map((id) => Math.trunc(id)).join(",")}}`;
-  return sql`
-    bounds AS (
-      SELECT ${window.windowStart.toISOString()}::timestamptz AS s, ${window.windowEnd.toISOString()}::timestamptz AS e
-    ),
-    prs AS (
-      SELECT p.id, p.number, p.title, p.url, p.repository_id, p.state, p.created_at, p.merged_at, p.closed_at,
-             p.author_id, p.author_login
-        FROM pull_requests p
-       WHERE p.repository_id = ANY(${ids}::bigint[])
-    ),
-    peer_reviews AS (
-      SELECT r.id, r.pull_request_id, r.reviewer_login, r.submitted_at
-        FROM reviews r
-        JOIN prs p ON p.id = r.pull_request_id
-       WHERE r.submitted_at IS NOT NULL
-         AND NOT COALESCE(r.reviewer_id = p.author_id, r.reviewer_login = p.author_login, false)
-    ),
-    first_reviews AS (
-      SELECT p.id, p.created_at, min(r.submitted_at) AS first_review_at
-        FROM prs p
-        JOIN peer_reviews r ON r.pull_request_id = p.id
-       GROUP BY p.id, p.created_at
-    )`;
-}
+const idArray = (ids: number[]) => `{${ids.map((id) => Math.trunc(id)).join(",")}}`;
 
 const hours = (later: SQL, earlier: SQL) => sql`(extract(epoch FROM (${later} - ${earlier})) / 3600.0)::float8`;
 const within = (column: SQL) => sql`${column} >= (SELECT s FROM bounds) AND ${column} <= (SELECT e FROM bounds)`;
 /** ISO weeks are computed in UTC so a week means the same thing on every server. */
 const weekOf = (column: SQL) => sql`date_trunc('week', ${column} AT TIME ZONE 'UTC')`;
 
-function totalsSelect(): SQL {
-  const created = sql`created_at`;
-  const merged = sql`merged_at`;
-  const closed = sql`closed_at`;
-  const submitted = sql`submitted_at`;
+interface FigureRecord extends Record<string, unknown> {
+  kind: "week" | "opened" | "merged" | "closed" | "review";
+  level: "week" | "window" | "reviewer";
+  /** The ISO week label of a per-week row. */
+  week: string | null;
+  reviewer: string | null;
+  n: number;
+  median: number | null;
+  p90: number | null;
+}
+
+/** The window's figures: its totals, each ISO week it touches (empty ones included) and reviews per reviewer. */
+export interface InsightsFigures {
+  totals: InsightsTotals;
+  weekly: WeeklyInsight[];
+  reviewers: { login: string; reviews: number }[];
+}
+
+/** One measure per week and over the whole window (the rollup's row), from the pull requests in scope. */
+function measure(kind: FigureRecord["kind"], at: SQL, value: SQL | null, where: SQL = sql`true`): SQL {
+  const percentiles = value
+    ? sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${value}), percentile_cont(0.9) WITHIN GROUP (ORDER BY ${value})`
+    : sql`NULL::float8, NULL::float8`;
   return sql`
-    (SELECT count(*)::int FROM prs WHERE ${within(created)}) AS opened,
-    (SELECT count(*)::int FROM prs WHERE ${within(merged)}) AS merged,
-    (SELECT count(*)::int FROM prs
-      WHERE merged_at IS NULL AND state = 'closed' AND ${within(closed)}) AS closed_unmerged,
-    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours(merged, created)})
-       FROM prs WHERE ${within(merged)}) AS median_cycle_hours,
-    (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY ${hours(merged, created)})
-       FROM prs WHERE ${within(merged)}) AS p90_cycle_hours,
-    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours(sql`first_review_at`, created)})
-       FROM first_reviews WHERE ${within(created)}) AS median_first_review_hours,
-    (SELECT count(*)::int FROM peer_reviews WHERE ${within(submitted)}) AS reviews`;
-}
-
-interface TotalsRecord extends Record<string, unknown> {
-  opened: number;
-  merged: number;
-  closed_unmerged: number;
-  median_cycle_hours: number | null;
-  p90_cycle_hours: number | null;
-  median_first_review_hours: number | null;
-  reviews: number;
-}
-
-function toTotals(row: TotalsRecord): InsightsTotals {
-  return {
-    opened: row.opened,
-    merged: row.merged,
-    closedUnmerged: row.closed_unmerged,
-    medianCycleHours: row.median_cycle_hours,
-    p90CycleHours: row.p90_cycle_hours,
-    medianFirstReviewHours: row.median_first_review_hours,
-    reviews: row.reviews,
-  };
+    SELECT ${kind}::text, CASE WHEN GROUPING(${weekOf(at)}) = 0 THEN 'week' ELSE 'window' END,
+           ${weekOf(at)}, NULL::text, count(*)::int, ${percentiles}
+      FROM prs WHERE ${where} AND ${within(at)}
+     GROUP BY ROLLUP (${weekOf(at)})`;
 }
 
 /**
- * Counts and percentiles over the window: opened, merged and closed-unmerged by the time each happened,
- * cycle time of PRs merged in the window, time to first review of PRs opened in it, reviews submitted in it.
+ * Every figure the insights show, in one statement over one read of the pull requests in scope: opened
+ * (with the time to first review, stored with each pull request), merged (with the cycle time), closed
+ * without merge, and peer reviews, each counted per week, over the whole window and (reviews) per
+ * reviewer. Percentiles skip the nulls. Weeks are ISO weeks in UTC so a week means the same thing on
+ * every server; every week the window touches is listed, empty ones included.
  */
-export async function queryInsightsTotals(db: Database, window: InsightsWindow): Promise<InsightsTotals> {
-  if (window.repositoryIds.length === 0) return toTotals(emptyTotalsRecord());
-  const result = await db.execute<TotalsRecord>(sql`WITH ${scope(window)} SELECT ${totalsSelect()}`);
-  return toTotals(result.rows[0] ?? emptyTotalsRecord());
-}
-
-function emptyTotalsRecord(): TotalsRecord {
-  return {
-    opened: 0,
-    merged: 0,
-    closed_unmerged: 0,
-    median_cycle_hours: null,
-    p90_cycle_hours: null,
-    median_first_review_hours: null,
-    reviews: 0,
-  };
-}
-
-/**
- * The same numbers per ISO week (UTC, Monday first), every week the window touches, empty ones included.
- * Each measure is grouped by week in one pass over the scope, so a long window of a large installation
- * costs a handful of scans rather than one per week and measure.
- */
-export async function queryWeeklyInsights(db: Database, window: InsightsWindow): Promise<WeeklyInsight[]> {
+export async function queryInsightsFigures(db: Database, window: InsightsWindow): Promise<InsightsFigures> {
+  if (window.repositoryIds.length === 0) return figuresOf([]);
   const created = sql`created_at`;
-  const merged = sql`merged_at`;
-  const result = await db.execute<TotalsRecord & { week: string }>(sql`
-    WITH ${scope(window)},
-    weeks AS (
-      SELECT generate_series(
-        ${weekOf(sql`(SELECT s FROM bounds)`)},
-        ${weekOf(sql`(SELECT e FROM bounds)`)},
-        interval '1 week') AS week_start
+  const submitted = sql`r.submitted_at`;
+  const result = await db.execute<FigureRecord>(sql`
+    WITH bounds AS (
+      SELECT ${window.windowStart.toISOString()}::timestamptz AS s, ${window.windowEnd.toISOString()}::timestamptz AS e
     ),
-    opened AS (
-      SELECT ${weekOf(created)} AS w, count(*)::int AS n FROM prs WHERE ${within(created)} GROUP BY 1
+    prs AS MATERIALIZED (
+      SELECT id, state, created_at, merged_at, closed_at, first_review_at, author_id, author_login
+        FROM pull_requests
+       -- Opening, merging, closing and a review each move updated_at, so older rows cannot count.
+       WHERE repository_id = ANY(${idArray(window.repositoryIds)}::bigint[])
+         AND updated_at >= ${window.windowStart.toISOString()}::timestamptz
     ),
-    merges AS (
-      SELECT ${weekOf(merged)} AS w, count(*)::int AS n,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours(merged, created)}) AS median,
-             percentile_cont(0.9) WITHIN GROUP (ORDER BY ${hours(merged, created)}) AS p90
-        FROM prs WHERE ${within(merged)} GROUP BY 1
-    ),
-    closes AS (
-      SELECT ${weekOf(sql`closed_at`)} AS w, count(*)::int AS n
-        FROM prs WHERE merged_at IS NULL AND state = 'closed' AND ${within(sql`closed_at`)} GROUP BY 1
-    ),
-    firsts AS (
-      SELECT ${weekOf(created)} AS w,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours(sql`first_review_at`, created)}) AS median
-        FROM first_reviews WHERE ${within(created)} GROUP BY 1
-    ),
-    peer AS (
-      SELECT ${weekOf(sql`submitted_at`)} AS w, count(*)::int AS n
-        FROM peer_reviews WHERE ${within(sql`submitted_at`)} GROUP BY 1
+    figures (kind, level, at, reviewer, n, median, p90) AS (
+      SELECT 'week', 'week', w, NULL, 0, NULL::float8, NULL::float8
+        FROM generate_series(${weekOf(sql`(SELECT s FROM bounds)`)}, ${weekOf(sql`(SELECT e FROM bounds)`)}, interval '1 week') w
+      UNION ALL ${measure("opened", created, hours(sql`first_review_at`, created))}
+      UNION ALL ${measure("merged", sql`merged_at`, hours(sql`merged_at`, created))}
+      UNION ALL ${measure("closed", sql`closed_at`, null, sql`merged_at IS NULL AND state = 'closed'`)}
+      UNION ALL
+      SELECT 'review', CASE GROUPING(${weekOf(submitted)}, r.reviewer_login) WHEN 1 THEN 'week' WHEN 2 THEN 'reviewer' ELSE 'window' END,
+             ${weekOf(submitted)}, r.reviewer_login, count(*)::int, NULL, NULL
+        FROM prs p JOIN reviews r ON r.pull_request_id = p.id
+       WHERE ${within(submitted)} AND ${isPeerReview(sql`r`, sql`p`)}
+       GROUP BY GROUPING SETS ((${weekOf(submitted)}), (r.reviewer_login), ())
     )
-    SELECT to_char(wk.week_start, 'IYYY-"W"IW') AS week,
-           coalesce(o.n, 0) AS opened,
-           coalesce(m.n, 0) AS merged,
-           coalesce(c.n, 0) AS closed_unmerged,
-           m.median AS median_cycle_hours,
-           m.p90 AS p90_cycle_hours,
-           f.median AS median_first_review_hours,
-           coalesce(r.n, 0) AS reviews
-      FROM weeks wk
-      LEFT JOIN opened o ON o.w = wk.week_start
-      LEFT JOIN merges m ON m.w = wk.week_start
-      LEFT JOIN closes c ON c.w = wk.week_start
-      LEFT JOIN firsts f ON f.w = wk.week_start
-      LEFT JOIN peer r ON r.w = wk.week_start
-     ORDER BY wk.week_start`);
-  return result.rows.map((row) => {
-    const totals = toTotals(row);
-    return {
-      week: row.week,
-      opened: totals.opened,
-      merged: totals.merged,
-      closedUnmerged: totals.closedUnmerged,
-      medianCycleHours: totals.medianCycleHours,
-      p90CycleHours: totals.p90CycleHours,
-      medianFirstReviewHours: totals.medianFirstReviewHours,
-      reviews: totals.reviews,
-    };
-  });
+    SELECT kind, level, to_char(at, 'IYYY-"W"IW') AS week, reviewer, n, median, p90 FROM figures ORDER BY at`);
+  return figuresOf(result.rows);
 }
 
-/** Who reviewed most in the window (reviews of their own PRs and deleted accounts left out). */
-export async function queryTopReviewers(
-  db: Database,
-  window: InsightsWindow,
-  limit: number,
-): Promise<{ login: string; reviews: number }[]> {
-  if (window.repositoryIds.length === 0) return [];
-  const result = await db.execute<{ login: string; reviews: number }>(sql`
-    WITH ${scope(window)}
-    SELECT reviewer_login AS login, count(*)::int AS reviews
-      FROM peer_reviews
-     WHERE reviewer_login IS NOT NULL AND ${within(sql`submitted_at`)}
-     GROUP BY reviewer_login
-     ORDER BY count(*) DESC, reviewer_login
-     LIMIT ${limit}`);
-  return result.rows.map((r) => ({ login: r.login, reviews: r.reviews }));
+function figuresOf(rows: FigureRecord[]): InsightsFigures {
+  const whole = new Map(rows.filter((r) => r.level === "window").map((r) => [r.kind, r]));
+  const weeks = new Map<string, Map<FigureRecord["kind"], FigureRecord>>();
+  const weekRows = rows.filter((r) => r.level === "week" && r.week !== null);
+  for (const row of weekRows) if (row.kind === "week") weeks.set(row.week!, new Map());
+  for (const row of weekRows) weeks.get(row.week!)?.set(row.kind, row);
+  const totalsOf = (of: Map<FigureRecord["kind"], FigureRecord>): InsightsTotals => ({
+    opened: of.get("opened")?.n ?? 0,
+    merged: of.get("merged")?.n ?? 0,
+    closedUnmerged: of.get("closed")?.n ?? 0,
+    medianCycleHours: of.get("merged")?.median ?? null,
+    p90CycleHours: of.get("merged")?.p90 ?? null,
+    medianFirstReviewHours: of.get("opened")?.median ?? null,
+    reviews: of.get("review")?.n ?? 0,
+  });
+  const reviewers = rows
+    .filter((r) => r.level === "reviewer" && r.reviewer !== null)
+    .map((r) => ({ login: r.reviewer!, reviews: r.n }))
+    .sort((a, b) => b.reviews - a.reviews || (a.login < b.login ? -1 : a.login > b.login ? 1 : 0));
+  return {
+    totals: totalsOf(whole),
+    weekly: [...weeks].map(([week, of]) => ({ week, ...totalsOf(of) })),
+    reviewers,
+  };
 }
 
 /** The pull request merged in the window that took longest from opening to merge, per repository. */
@@ -224,11 +142,12 @@ export async function querySlowestMerges(db: Database, window: InsightsWindow): 
     url: string;
     cycle_hours: number;
   }>(sql`
-    WITH ${scope(window)}
     SELECT DISTINCT ON (repository_id) repository_id, number, title, url,
            ${hours(sql`merged_at`, sql`created_at`)} AS cycle_hours
-      FROM prs
-     WHERE ${within(sql`merged_at`)}
+      FROM pull_requests
+     WHERE repository_id = ANY(${idArray(window.repositoryIds)}::bigint[])
+       AND merged_at >= ${window.windowStart.toISOString()}::timestamptz
+       AND merged_at <= ${window.windowEnd.toISOString()}::timestamptz
      ORDER BY repository_id, merged_at - created_at DESC, number`);
   return result.rows.map((r) => ({
     repositoryId: Number(r.repository_id),

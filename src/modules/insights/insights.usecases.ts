@@ -1,9 +1,7 @@
 import type { Database } from "../../db/client.js";
 import {
-  queryInsightsTotals,
+  queryInsightsFigures,
   querySlowestMerges,
-  queryTopReviewers,
-  queryWeeklyInsights,
   repositoryExists,
   upsertInsights,
   type InsightsRow,
@@ -39,17 +37,13 @@ export async function computeRepositoryInsights(options: {
   const { db, repositoryId, now, windowDays } = options;
   if (!(await repositoryExists(db, repositoryId))) return undefined;
   const window = { repositoryIds: [repositoryId], ...windowOf(now, windowDays) };
-  const [totals, weekly, topReviewers] = await Promise.all([
-    queryInsightsTotals(db, window),
-    queryWeeklyInsights(db, window),
-    queryTopReviewers(db, window, TOP_REVIEWERS),
-  ]);
+  const { totals, weekly, reviewers } = await queryInsightsFigures(db, window);
   const row: InsightsRow = {
     repositoryId,
     windowStart: window.windowStart,
     windowEnd: window.windowEnd,
     ...totals,
-    topReviewers,
+    topReviewers: reviewers.slice(0, TOP_REVIEWERS),
     weekly,
     computedAt: now,
   };
@@ -71,7 +65,10 @@ export async function readInsightsHeadline(options: {
 }): Promise<InsightsHeadline> {
   const { db, repositoryIds, now, windowDays } = options;
   const window = { repositoryIds, ...windowOf(now, windowDays) };
-  const [totals, slowestMerges] = await Promise.all([queryInsightsTotals(db, window), querySlowestMerges(db, window)]);
+  const [{ totals }, slowestMerges] = await Promise.all([
+    queryInsightsFigures(db, window),
+    querySlowestMerges(db, window),
+  ]);
   return { ...totals, windowStart: window.windowStart, windowEnd: window.windowEnd, windowDays, slowestMerges };
 }
 
@@ -98,10 +95,13 @@ export async function readInsightsReport(options: {
 }) {
   const { db, repositoryIds, now, windowDays } = options;
   const window = { repositoryIds, ...windowOf(now, windowDays) };
-  const [totals, weekly, reviewers] = await Promise.all([
-    queryInsightsTotals(db, window),
-    queryWeeklyInsights(db, window),
-    queryTopReviewers(db, window, options.reviewers),
-  ]);
-  return { ...totals, windowStart: window.windowStart, windowEnd: window.windowEnd, windowDays, weekly, reviewers };
+  const { totals, weekly, reviewers } = await queryInsightsFigures(db, window);
+  return {
+    ...totals,
+    windowStart: window.windowStart,
+    windowEnd: window.windowEnd,
+    windowDays,
+    weekly,
+    reviewers: reviewers.slice(0, options.reviewers),
+  };
 }

@@ -1,29 +1,36 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Database } from "../../db/client.js";
-import { JOBS, type RepositoryFanOutJobData } from "../../jobs/job-names.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
-import { requestMemberSync } from "../members/member-sync-requests.usecases.js";
-import {
-  deactivateInstallationRepositories,
-  deactivateRepositories,
-  listInstallationRepositories,
-  trackRepositories,
-  updateRepository,
-  type TrackedRepository,
-} from "../repositories/repositories.repository.js";
 import {
   getInstallation,
   updateInstallation,
   upsertInstallation,
   type InstallationAccount,
 } from "./installations.repository.js";
+import { isInstallationLive, type TrackedRepository } from "./installations.models.js";
+
+/**
+ * The work an installation's lifecycle hands to the modules that do it (repositories, members); passed in,
+ * so this module imports neither of them. Backfills and cancellations go through the job queue by name.
+ */
+export interface InstallationWork {
+  /** Records repositories as active under an email batch; returns the ids that need a backfill. */
+  trackRepositories: (installationId: number, repositories: TrackedRepository[], batchKey: string) => Promise<number[]>;
+  /** The installation is gone: its repositories become inactive. */
+  retireRepositories: (installationId: number) => Promise<void>;
+  /** The installation is suspended: its unfinished repositories wait, saying why. */
+  pauseRepositories: (installationId: number) => Promise<void>;
+  removeRepositories: (repositoryIds: number[]) => Promise<void>;
+  requestMemberSync: (installationId: number) => Promise<void>;
+}
 
 export interface LifecycleDeps {
   db: Database;
   queue: JobQueue;
   log: Logger;
   now: () => Date;
+  work: InstallationWork;
 }
 
 /** A new batch key: every repository tracked by one event shares it, and gets one completion email. */
@@ -34,8 +41,7 @@ function newBatch(installationId: number): string {
 /** Queues the backfills in one job: an installation can hold thousands of repositories, and GitHub waits 10 s. */
 async function backfill(deps: LifecycleDeps, installationId: number, repositoryIds: number[]): Promise<void> {
   if (repositoryIds.length === 0) return;
-  const data: RepositoryFanOutJobData = { installationId, repositoryIds, kind: "backfill" };
-  await deps.queue.enqueue(JOBS.repositoryFanOut, data);
+  await deps.queue.enqueue("repositories.fan-out", { installationId, repositoryIds, kind: "backfill" });
 }
 
 /** installation.created: record the installation, track its repositories, queue their backfills and a member sync. */
@@ -46,24 +52,24 @@ export async function installationCreated(
   suspended: boolean,
 ): Promise<void> {
   const installation = await upsertInstallation(deps.db, account, { suspendedAt: suspended ? deps.now() : null });
-  const tracked = await trackRepositories(deps.db, installation.id, repositories, newBatch(installation.id));
+  const tracked = await deps.work.trackRepositories(installation.id, repositories, newBatch(installation.id));
   if (suspended) return;
   await backfill(deps, installation.id, tracked);
-  await requestMemberSync({ db: deps.db, queue: deps.queue, installationId: installation.id });
+  await deps.work.requestMemberSync(installation.id);
 }
 
 /** Stops everything queued for an installation; running jobs stop at their next page by their own checks. */
 async function cancelInstallationJobs(deps: LifecycleDeps, installationId: number): Promise<void> {
-  await deps.queue.cancel(JOBS.repositoryFanOut, { installationId });
-  await deps.queue.cancel(JOBS.repositorySync, { installationId });
-  await deps.queue.cancel(JOBS.memberSync, { installationId });
+  await deps.queue.cancel("repositories.fan-out", { installationId });
+  await deps.queue.cancel("repository.sync", { installationId });
+  await deps.queue.cancel("members.sync", { installationId });
 }
 
 /** installation.deleted: no more work; data stays for RETENTION_DAYS and is then purged. */
 export async function installationDeleted(deps: LifecycleDeps, installationId: number): Promise<void> {
   if (!(await getInstallation(deps.db, installationId))) return;
   await updateInstallation(deps.db, installationId, { deletedAt: deps.now() });
-  await deactivateInstallationRepositories(deps.db, installationId);
+  await deps.work.retireRepositories(installationId);
   await cancelInstallationJobs(deps, installationId);
 }
 
@@ -72,16 +78,7 @@ export async function installationSuspended(deps: LifecycleDeps, installationId:
   if (!(await getInstallation(deps.db, installationId))) return;
   await updateInstallation(deps.db, installationId, { suspendedAt: deps.now() });
   await cancelInstallationJobs(deps, installationId);
-  for (const repository of await listInstallationRepositories(deps.db, installationId)) {
-    if (repository.status === "syncing" || repository.status === "pending" || repository.status === "paused") {
-      await updateRepository(deps.db, repository.id, {
-        status: "paused",
-        pausedUntil: null,
-        lastError: "The installation is suspended; syncing resumes when it is unsuspended.",
-        lastErrorCode: "INSTALLATION_SUSPENDED",
-      });
-    }
-  }
+  await deps.work.pauseRepositories(installationId);
 }
 
 /** installation.unsuspend: resume every repository from its high-water mark (or its backfill cursor). */
@@ -89,9 +86,8 @@ export async function installationUnsuspended(deps: LifecycleDeps, installationI
   if (!(await getInstallation(deps.db, installationId))) return;
   await updateInstallation(deps.db, installationId, { suspendedAt: null });
   // A catch-up of a repository whose first sync never finished resumes its backfill.
-  const data: RepositoryFanOutJobData = { installationId, repositoryIds: "all", kind: "catch-up" };
-  await deps.queue.enqueue(JOBS.repositoryFanOut, data);
-  await requestMemberSync({ db: deps.db, queue: deps.queue, installationId });
+  await deps.queue.enqueue("repositories.fan-out", { installationId, repositoryIds: "all", kind: "catch-up" });
+  await deps.work.requestMemberSync(installationId);
 }
 
 /** installation.new_permissions_accepted: record them; members: read now granted starts a member sync. */
@@ -104,7 +100,7 @@ export async function installationPermissionsAccepted(
   if (!installation) return;
   await updateInstallation(deps.db, installationId, { permissions, permissionsAcceptedAt: deps.now() });
   if (permissions.members === "read" || permissions.members === "write") {
-    await requestMemberSync({ db: deps.db, queue: deps.queue, installationId });
+    await deps.work.requestMemberSync(installationId);
   }
 }
 
@@ -123,12 +119,11 @@ export async function repositoriesAdded(
   if (repositorySelection && repositorySelection !== installation.repositorySelection) {
     await updateInstallation(deps.db, installationId, { repositorySelection });
   }
-  const tracked = await trackRepositories(deps.db, installationId, repositories, newBatch(installationId));
-  if (!installation.suspendedAt && !installation.deletedAt) await backfill(deps, installationId, tracked);
+  const tracked = await deps.work.trackRepositories(installationId, repositories, newBatch(installationId));
+  if (isInstallationLive(installation)) await backfill(deps, installationId, tracked);
 }
 
-/** installation_repositories.removed (and repository.deleted): inactive, queued work cancelled. */
+/** installation_repositories.removed: inactive, queued work cancelled. */
 export async function repositoriesRemoved(deps: LifecycleDeps, repositoryIds: number[]): Promise<void> {
-  await deactivateRepositories(deps.db, repositoryIds);
-  for (const repositoryId of repositoryIds) await deps.queue.cancel(JOBS.repositorySync, { repositoryId });
+  await deps.work.removeRepositories(repositoryIds);
 }

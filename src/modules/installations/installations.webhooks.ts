@@ -1,6 +1,5 @@
 import type { Probot } from "probot";
-import type { Runtime } from "../../runtime.js";
-import type { TrackedRepository } from "../repositories/repositories.repository.js";
+import type { TrackedRepository } from "./installations.models.js";
 import {
   installationCreated,
   installationDeleted,
@@ -9,6 +8,7 @@ import {
   installationUnsuspended,
   repositoriesAdded,
   repositoriesRemoved,
+  type LifecycleDeps,
 } from "./installations.usecases.js";
 import type { WebhookHandle } from "../../webhooks.js";
 
@@ -22,9 +22,7 @@ const tracked = (list: PayloadRepository[] | undefined): TrackedRepository[] =>
   (list ?? []).map((r) => ({ id: r.id, fullName: r.full_name, private: r.private }));
 
 /** installation and installation_repositories: the lifecycle of what pr-sync tracks. */
-export function registerInstallationWebhooks(app: Probot, runtime: Runtime, handle: WebhookHandle): void {
-  const deps = runtime;
-
+export function registerInstallationWebhooks(app: Probot, deps: LifecycleDeps, handle: WebhookHandle): void {
   app.on("installation", (context) =>
     handle(context, async () => {
       const { payload } = context;

@@ -1,7 +1,7 @@
 import { and, inArray, isNotNull, lt } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { purgeDeliveriesBefore } from "../deliveries/deliveries.repository.js";
-import { syncRuns } from "../repositories/sync-runs.table.js";
+import { syncRuns } from "../sync-runs/sync-runs.table.js";
 import { installations } from "./installations.table.js";
 
 /** Delivery ids are kept a week: GitHub lets deliveries be redelivered for a few days. */

@@ -1,7 +1,8 @@
 import type { Database } from "../../db/client.js";
-import { JOBS, type MemberSyncJobData } from "../../jobs/job-names.js";
+import type { MemberSyncJobData } from "./members.jobs.js";
 import type { EnqueueResult, JobQueue } from "../../jobs/job-queue.js";
 import { getInstallation, updateInstallation } from "../installations/installations.repository.js";
+import { isInstallationLive } from "../installations/installations.models.js";
 
 export type MemberSyncRequestResult =
   { outcome: "queued"; job: EnqueueResult } | { outcome: "not_applicable" | "installation_unavailable" };
@@ -18,7 +19,7 @@ export async function requestMemberSync(options: {
   at?: Date;
 }): Promise<MemberSyncRequestResult> {
   const installation = await getInstallation(options.db, options.installationId);
-  if (!installation || installation.deletedAt || installation.suspendedAt) {
+  if (!installation || !isInstallationLive(installation)) {
     return { outcome: "installation_unavailable" };
   }
   if (installation.accountType !== "Organization") {
@@ -28,6 +29,6 @@ export async function requestMemberSync(options: {
     return { outcome: "not_applicable" };
   }
   const data: MemberSyncJobData = { installationId: installation.id };
-  const job = await options.queue.enqueue(JOBS.memberSync, data, options.at ? { at: options.at } : {});
+  const job = await options.queue.enqueue("members.sync", data, options.at ? { at: options.at } : {});
   return { outcome: "queued", job };
 }

@@ -4,8 +4,9 @@ import { resumeAt } from "../../jobs/backoff.js";
 import { runPagedJob, type PagedJobDeps } from "../../jobs/paged-run.js";
 import { notFoundError } from "../../github/github-errors.js";
 import { getInstallation, updateInstallation } from "../installations/installations.repository.js";
-import { insertSyncRun } from "../repositories/sync-runs.repository.js";
+import { insertSyncRun } from "../sync-runs/sync-runs.repository.js";
 import { markUnseenMembersLeft, upsertMembers } from "./members.repository.js";
+import { isInstallationLive } from "../installations/installations.models.js";
 
 export interface MemberSyncDeps extends PagedJobDeps {
   rateLimitFloor: number;
@@ -28,7 +29,7 @@ const PERMISSION_HELP =
  */
 export async function syncMembers(deps: MemberSyncDeps, installationId: number): Promise<MemberSyncOutcome> {
   const installation = await getInstallation(deps.db, installationId);
-  if (!installation || installation.deletedAt || installation.suspendedAt) return { outcome: "stopped" };
+  if (!installation || !isInstallationLive(installation)) return { outcome: "stopped" };
   if (installation.accountType !== "Organization") {
     await updateInstallation(deps.db, installationId, { memberSyncStatus: "not_applicable" });
     return { outcome: "not_applicable" };

@@ -1,3 +1,4 @@
+import type { GraphqlActor, GraphqlPullRequest, GraphqlReview } from "../../github/graphql-results.js";
 import type { pullRequests, reviews } from "./pull-requests.table.js";
 
 export type PullRequestInsert = typeof pullRequests.$inferInsert;
@@ -31,47 +32,11 @@ export interface RestPullRequest {
   head: { ref: string };
 }
 
-/** A GraphQL actor: `User`, `Bot`, `Mannequin`…; null for deleted accounts. */
-export interface GraphqlActor {
-  __typename?: string;
-  login: string;
-  databaseId?: number | null;
-}
-
-/** The fields of `PullRequest` that src/github/queries.ts asks for. */
-export interface GraphqlPullRequest {
-  id: string;
-  databaseId: number | null;
-  number: number;
-  title: string;
-  url: string;
-  state: "OPEN" | "CLOSED" | "MERGED";
-  isDraft: boolean;
-  merged: boolean;
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-  mergedAt: string | null;
-  additions: number;
-  deletions: number;
-  changedFiles: number;
-  baseRefName: string;
-  headRefName: string;
-  author: GraphqlActor | null;
-}
-
 export interface RestReview {
   id: number;
   user: RestUser | null;
   state: string;
   submitted_at?: string | null;
-}
-
-export interface GraphqlReview {
-  databaseId: number | null;
-  state: string;
-  submittedAt: string | null;
-  author: GraphqlActor | null;
 }
 
 /** REST shows deleted accounts as this placeholder user; pr-sync stores them as no author, as GraphQL does. */
@@ -93,7 +58,7 @@ function graphqlAuthor(actor: GraphqlActor | null): Author {
   if (!actor) return { login: null, id: null, type: null };
   const isBot = actor.__typename === "Bot";
   const login = isBot && !actor.login.endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
-  return { login, id: actor.databaseId ?? null, type: actor.__typename ?? "User" };
+  return { login, id: "databaseId" in actor ? actor.databaseId : null, type: actor.__typename };
 }
 
 function isGraphql(pr: RestPullRequest | GraphqlPullRequest): pr is GraphqlPullRequest {

@@ -1,4 +1,4 @@
-import { inArray, sql } from "drizzle-orm";
+import { inArray, sql, type SQL } from "drizzle-orm";
 import type { DbExecutor as Database } from "../../db/client.js";
 import type { PullRequestInsert, ReviewInsert } from "./pull-requests.mapper.js";
 import { pullRequests, reviews } from "./pull-requests.table.js";
@@ -66,18 +66,20 @@ export async function upsertReviews(db: Database, rows: ReviewInsert[]): Promise
 }
 
 /**
- * Recomputes first_review_at of the given pull requests: the earliest submitted review by someone
- * other than the author (a review by a deleted account counts, as it cannot be the author's).
+ * Whether review `r` of pull request `p` is by someone other than its author: a review is the author's own
+ * when the ids match, or the logins match where an id is missing; a review by a deleted account counts.
  */
+export const isPeerReview = (r: SQL, p: SQL) =>
+  sql`NOT COALESCE(${r}.reviewer_id = ${p}.author_id, ${r}.reviewer_login = ${p}.author_login, false)`;
+
+/** Recomputes first_review_at of the given pull requests: the earliest submitted peer review. */
 export async function refreshFirstReviewAt(db: Database, pullRequestIds: number[]): Promise<void> {
   if (pullRequestIds.length === 0) return;
   await db.execute(sql`
     UPDATE ${pullRequests} AS pr
        SET first_review_at = (
          SELECT min(r.submitted_at) FROM ${reviews} r
-          WHERE r.pull_request_id = pr.id
-            AND r.submitted_at IS NOT NULL
-            AND (pr.author_id IS NULL OR r.reviewer_id IS NULL OR r.reviewer_id <> pr.author_id))
+          WHERE r.pull_request_id = pr.id AND r.submitted_at IS NOT NULL AND ${isPeerReview(sql`r`, sql`pr`)})
      WHERE pr.id IN (${sql.join(
        pullRequestIds.map((id) => sql`${id}`),
        sql`, `,

@@ -1,10 +1,11 @@
 import type { Database } from "../../db/client.js";
-import { JOBS, type RepositoryFanOutJobData } from "../../jobs/job-names.js";
+import type { RepositoryFanOutJobData } from "./repositories.jobs.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
 import { listInstallations } from "../installations/installations.repository.js";
 import { requestMemberSync } from "../members/member-sync-requests.usecases.js";
 import { catchUpOffsetMs } from "./catch-up-spread.models.js";
 import { fanOutSyncs } from "./sync-requests.usecases.js";
+import { isInstallationLive } from "../installations/installations.models.js";
 
 /**
  * The daily catch-up: a sync for every active repository of every live installation, and a member
@@ -19,14 +20,14 @@ export async function catchUpEverything(deps: { db: Database; queue: JobQueue; n
   let memberSyncs = 0;
   let scheduled = 0;
   for (const installation of await listInstallations(deps.db)) {
-    if (installation.deletedAt || installation.suspendedAt) continue;
+    if (!isInstallationLive(installation)) continue;
     const at =
       deps.spreadMs && deps.now
         ? new Date(deps.now.getTime() + catchUpOffsetMs(installation.id, deps.spreadMs))
         : undefined;
     if (at) {
       const data: RepositoryFanOutJobData = { installationId: installation.id, repositoryIds: "all", kind: "catch-up" };
-      await deps.queue.enqueue(JOBS.repositoryFanOut, data, { at });
+      await deps.queue.enqueue("repositories.fan-out", data, { at });
       scheduled += 1;
     } else {
       const summary = await fanOutSyncs({

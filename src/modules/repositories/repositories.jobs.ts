@@ -20,3 +20,10 @@ export interface RepositoryFanOutJobData {
   repositoryIds: number[] | "all";
   kind: SyncKind;
 }
+
+/** The jobs of the repositories module, by name, with their data. */
+export interface RepositoryJobs {
+  "repository.sync": RepositorySyncJobData;
+  "repositories.fan-out": RepositoryFanOutJobData;
+  "catch-up.all": Record<string, never>;
+}

@@ -1,17 +1,11 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbExecutor as Database } from "../../db/client.js";
+import type { TrackedRepository } from "../installations/installations.models.js";
 import { installations } from "../installations/installations.table.js";
 import { repositories } from "./repositories.table.js";
 
 export type RepositoryRow = typeof repositories.$inferSelect;
 export type RepositoryUpdate = Partial<Omit<typeof repositories.$inferInsert, "id" | "installationId">>;
-
-export interface TrackedRepository {
-  id: number;
-  fullName: string;
-  private: boolean;
-  archived?: boolean;
-}
 
 /**
  * Tracks repositories of an installation (re-activating ones that were removed before).

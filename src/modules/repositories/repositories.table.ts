@@ -46,6 +46,13 @@ export const repositories = pgTable(
     initialSyncFinishedAt: timestamp("initial_sync_finished_at", { withTimezone: true }),
     /** Which completion-email batch this repository belongs to. */
     notificationBatch: text("notification_batch"),
+    /**
+     * Raised by triggers (migration 0003) whenever a pull request or review of this repository is written
+     * or deleted: figures computed from its stored data stay valid while its data version does.
+     */
+    dataVersion: bigint("data_version", { mode: "number" }).notNull().default(0),
+    /** Pull requests stored for this repository, kept by the same triggers. */
+    pullRequestCount: integer("pull_request_count").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import type { Runtime } from "../../runtime.js";
 import type { WebhookHandle } from "../../webhooks.js";
-import { repositoriesRemoved } from "../installations/installations.usecases.js";
+import { repositoriesRemoved } from "./installation-repositories.usecases.js";
 import { getRepository, updateRepository } from "./repositories.repository.js";
 
 /** repository: renames and transfers keep the row (keyed by GitHub id); deletion retires it; archiving flags it. */

@@ -4,7 +4,7 @@ import type { FailureDecision } from "../../jobs/github-failures.js";
 import { updateInstallation } from "../installations/installations.repository.js";
 import { spent, type SyncOutcome, type SyncRun } from "./repository-sync.models.js";
 import { getRepositoryWithInstallation, updateRepository, type RepositoryRow } from "./repositories.repository.js";
-import { insertSyncRun } from "./sync-runs.repository.js";
+import { insertSyncRun } from "../sync-runs/sync-runs.repository.js";
 
 /** Stores the pause until GitHub's budget resets (plus jitter); the job runs again then. */
 export async function pauseRun(

@@ -6,6 +6,7 @@ import { skimPage, syncPage } from "./repository-sync.pages.js";
 import { getRepositoryWithInstallation, updateRepository, type RepositoryRow } from "./repositories.repository.js";
 import { planRun, serializeCursor, smallerPageSize } from "./sync-plan.models.js";
 import { acquireSyncSlot } from "./sync-slots.repository.js";
+import { installationStopReason } from "../installations/installations.models.js";
 
 export type { RepositorySyncDeps, SyncOutcome } from "./repository-sync.models.js";
 
@@ -63,8 +64,8 @@ function stopReason(found: {
   repository: RepositoryRow;
   installation: { deletedAt: Date | null; suspendedAt: Date | null };
 }) {
-  if (found.installation.deletedAt) return "installation was uninstalled";
-  if (found.installation.suspendedAt) return "installation is suspended";
+  const stopped = installationStopReason(found.installation);
+  if (stopped) return stopped === "uninstalled" ? "installation was uninstalled" : "installation is suspended";
   if (!found.repository.active) return "repository was removed from the installation";
   return undefined;
 }

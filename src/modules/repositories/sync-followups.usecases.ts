@@ -1,4 +1,4 @@
-import { JOBS, type InsightsJobData, type RepositorySyncJobData } from "../../jobs/job-names.js";
+import type { RepositorySyncJobData } from "./repositories.jobs.js";
 import type { Runtime } from "../../runtime.js";
 import { notifyIfInitialSyncComplete } from "../emails/completion-email.usecases.js";
 import type { SyncOutcome } from "./repository-sync.usecases.js";
@@ -13,8 +13,7 @@ export async function afterRepositorySync(
   outcome: Extract<SyncOutcome, { outcome: "complete" | "failed" }>,
 ): Promise<void> {
   if (outcome.outcome === "complete") {
-    const data: InsightsJobData = { repositoryId: job.repositoryId };
-    await runtime.queue.enqueue(JOBS.insights, data);
+    await runtime.queue.enqueue("insights.compute", { repositoryId: job.repositoryId });
   }
   if (outcome.firstSyncFinished) {
     await notifyIfInitialSyncComplete({ db: runtime.db, queue: runtime.queue, installationId: job.installationId });

@@ -1,4 +1,4 @@
-import type { RepositorySyncJobData } from "../../jobs/job-names.js";
+import type { RepositorySyncJobData } from "./repositories.jobs.js";
 import type { RepositoryRow } from "./repositories.repository.js";
 
 export const PAGE_SIZES = [100, 50, 25, 10] as const;

@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client.js";
-import { JOBS, type RepositoryFanOutJobData, type RepositorySyncJobData, type SyncKind } from "../../jobs/job-names.js";
+import type { RepositoryFanOutJobData, RepositorySyncJobData, SyncKind } from "./repositories.jobs.js";
 import { getInstallation } from "../installations/installations.repository.js";
 import type { EnqueueResult, JobQueue } from "../../jobs/job-queue.js";
 import {
@@ -10,6 +10,7 @@ import {
   repositoryNotFound,
 } from "./repositories.errors.js";
 import { getRepositoryWithInstallation, listSyncableRepositories } from "./repositories.repository.js";
+import { installationStopReason } from "../installations/installations.models.js";
 
 export interface SyncRequest {
   db: Database;
@@ -21,6 +22,13 @@ export interface SyncRequest {
   restart?: boolean;
 }
 
+/** Throws the fix-it error for an uninstalled or suspended installation. */
+function refuseUnlessLive(installation: { accountLogin: string; deletedAt: Date | null; suspendedAt: Date | null }) {
+  const stopped = installationStopReason(installation);
+  if (stopped === "uninstalled") throw installationDeleted(installation.accountLogin);
+  if (stopped === "suspended") throw installationSuspended(installation.accountLogin);
+}
+
 /**
  * Queues a sync of one repository (Sync now, Re-run backfill, Extend history). One sync job per
  * repository: when one is already queued or running, nothing new is created and its state is returned.
@@ -29,8 +37,7 @@ export async function requestRepositorySync(request: SyncRequest): Promise<Enque
   const found = await getRepositoryWithInstallation(request.db, request.repositoryId);
   if (!found) throw repositoryNotFound(request.repositoryId);
   const { repository, installation } = found;
-  if (installation.deletedAt) throw installationDeleted(installation.accountLogin);
-  if (installation.suspendedAt) throw installationSuspended(installation.accountLogin);
+  refuseUnlessLive(installation);
   if (!repository.active) throw repositoryInactive(repository.fullName);
   const data: RepositorySyncJobData = {
     repositoryId: repository.id,
@@ -40,7 +47,7 @@ export async function requestRepositorySync(request: SyncRequest): Promise<Enque
     ...(request.days !== undefined ? { days: request.days } : {}),
     ...(request.restart ? { restart: true } : {}),
   };
-  return request.queue.enqueue(JOBS.repositorySync, data);
+  return request.queue.enqueue("repository.sync", data);
 }
 
 /**
@@ -53,11 +60,10 @@ export async function requestInstallationSync(options: {
   installationId: number;
 }): Promise<EnqueueResult> {
   const installation = await getInstallation(options.db, options.installationId);
-  if (!installation || installation.deletedAt)
-    throw installationDeleted(installation?.accountLogin ?? String(options.installationId));
-  if (installation.suspendedAt) throw installationSuspended(installation.accountLogin);
+  if (!installation) throw installationDeleted(String(options.installationId));
+  refuseUnlessLive(installation);
   const data: RepositoryFanOutJobData = { installationId: installation.id, repositoryIds: "all", kind: "catch-up" };
-  return options.queue.enqueue(JOBS.repositoryFanOut, data);
+  return options.queue.enqueue("repositories.fan-out", data);
 }
 
 /**

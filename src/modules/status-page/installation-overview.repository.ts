@@ -19,6 +19,7 @@ export interface OverviewRow {
   busySince: Date | null;
   /** The earliest time a paused repository resumes. */
   resumesAt: Date | null;
+  /** Pull requests stored for all its repositories, removed ones included. */
   pullRequests: number;
   /** GraphQL points spent by syncs that started in the last hour. */
   pointsLastHour: number;
@@ -70,9 +71,9 @@ export async function queryOverviews(
        WHERE r.active
        GROUP BY r.installation_id
     ),
-    prs AS (
-      SELECT r.installation_id, count(*)::int AS pull_requests
-        FROM pull_requests p JOIN repositories r ON r.id = p.repository_id JOIN ids ON ids.id = r.installation_id
+    stored AS (
+      SELECT r.installation_id, sum(r.pull_request_count)::int AS pull_requests
+        FROM repositories r JOIN ids ON ids.id = r.installation_id
        GROUP BY r.installation_id
     ),
     points AS (
@@ -87,11 +88,11 @@ export async function queryOverviews(
        WHERE r.rate_limit_reset_at > ${now}::timestamptz AND r.rate_limit_remaining IS NOT NULL
        ORDER BY r.installation_id, r.updated_at DESC
     )
-    SELECT ids.id AS installation_id, repos.*, prs.pull_requests, points.points,
+    SELECT ids.id AS installation_id, repos.*, stored.pull_requests, points.points,
            budget.rate_limit_remaining, budget.rate_limit_reset_at
       FROM ids
       LEFT JOIN repos ON repos.installation_id = ids.id
-      LEFT JOIN prs ON prs.installation_id = ids.id
+      LEFT JOIN stored ON stored.installation_id = ids.id
       LEFT JOIN points ON points.installation_id = ids.id
       LEFT JOIN budget ON budget.installation_id = ids.id`);
   return result.rows.map((r) => ({

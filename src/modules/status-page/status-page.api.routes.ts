@@ -21,7 +21,9 @@ export function registerApiRoutes(router: AppRouter, ctx: StatusPageContext): vo
     "GET",
     "/api/installations",
     ctx.guarded("api", async ({ res, viewer }) => {
-      sendJson(res, 200, { installations: await listVisibleInstallations({ db, viewer, now: now() }) });
+      sendJson(res, 200, {
+        installations: await listVisibleInstallations({ db, viewer, now: now() }),
+      });
     }),
   );
 

@@ -6,6 +6,7 @@ import { sendJson } from "../../http/responses.js";
 import type { HttpSecurity } from "../../http/security.js";
 import { viewsDir } from "../../paths.js";
 import type { Runtime } from "../../runtime.js";
+import { createFiguresCache } from "../insights/figures-cache.js";
 import type { RateLimiter } from "../rate-limits/rate-limits.usecases.js";
 import type { SessionRow } from "../sessions/sessions.repository.js";
 import { loadSession } from "../sessions/sessions.usecases.js";
@@ -39,6 +40,7 @@ export function createStatusPageContext(runtime: Runtime, security: HttpSecurity
   const secure = base.startsWith("https://");
   const currentOperatorMac = config.ADMIN_TOKEN ? operatorTokenMac(config.ADMIN_TOKEN) : null;
   const lookup = appMembershipLookup(runtime.probot);
+  const figures = createFiguresCache();
 
   /** The session the cookie names, if it is still on the server. */
   async function session(req: IncomingMessage): Promise<Session | null> {
@@ -120,7 +122,21 @@ export function createStatusPageContext(runtime: Runtime, security: HttpSecurity
     };
   }
 
-  return { runtime, config, signer, render, base, secure, security, session, limit, sessionCookie, fail, guarded };
+  return {
+    runtime,
+    config,
+    signer,
+    render,
+    base,
+    secure,
+    security,
+    figures,
+    session,
+    limit,
+    sessionCookie,
+    fail,
+    guarded,
+  };
 }
 
 export type StatusPageContext = ReturnType<typeof createStatusPageContext>;

@@ -49,6 +49,7 @@ export function registerDataRoutes(router: AppRouter, ctx: StatusPageContext): v
         repositoryId,
         backfillDays: runtime.config.BACKFILL_DAYS,
         now: runtime.now(),
+        figures: ctx.figures,
       });
       const path = `${STATUS_PATH}/installations/${id}`;
       const html = ctx.render("insights", {

@@ -75,14 +75,13 @@ function statusCondition(status: StatusFilter, stalledBefore: Date): SQL {
 
 /** Problems first: the order a person fixing an installation wants to read it in. */
 const statusRank = sql`CASE ${repositories.status} WHEN 'error' THEN 0 WHEN 'paused' THEN 1 WHEN 'syncing' THEN 2 WHEN 'pending' THEN 3 ELSE 4 END`;
-const pullRequestCount = sql`(SELECT count(*) FROM ${pullRequests} p WHERE p.repository_id = ${repositories.id})`;
 
 /** ORDER BY terms of each sort; every order ends on the name and id so pages never overlap. */
 const sortTerms: Record<SortOrder, SQL[]> = {
   status: [statusRank],
   name: [],
   last_synced: [sql`${repositories.lastSyncedAt} DESC NULLS LAST`],
-  pull_requests: [sql`${pullRequestCount} DESC`],
+  pull_requests: [sql`${repositories.pullRequestCount} DESC`],
 };
 
 export type RepositoryCounts = Record<StatusFilter | "all", number>;
@@ -156,8 +155,8 @@ async function selectRepositoryDetails(
   const query = db
     .select({
       repository: repositories,
-      // Correlated lookups on (repository_id, updated_at): index probes for the rows asked for, not the whole table.
-      pullRequests: sql<number>`${pullRequestCount}`.mapWith(Number),
+      pullRequests: repositories.pullRequestCount,
+      // A correlated lookup on (repository_id, updated_at): index probes for the rows asked for, not the whole table.
       latestNumber: sql<
         number | null
       >`(SELECT p.number FROM ${pullRequests} p WHERE p.repository_id = ${repositories.id} ORDER BY p.updated_at DESC LIMIT 1)`,
@@ -187,9 +186,14 @@ export async function findRepositoryInstallationId(db: Database, repositoryId: n
 export function listRepositoryNames(
   db: Database,
   installationId: number,
-): Promise<{ id: number; fullName: string; historySince: Date | null }[]> {
+): Promise<{ id: number; fullName: string; historySince: Date | null; dataVersion: number }[]> {
   return db
-    .select({ id: repositories.id, fullName: repositories.fullName, historySince: repositories.historySince })
+    .select({
+      id: repositories.id,
+      fullName: repositories.fullName,
+      historySince: repositories.historySince,
+      dataVersion: repositories.dataVersion,
+    })
     .from(repositories)
     .where(and(eq(repositories.installationId, installationId), eq(repositories.active, true)))
     .orderBy(repositories.fullName, repositories.id);

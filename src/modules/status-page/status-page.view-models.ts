@@ -20,6 +20,7 @@ import {
   isStalled,
   repositoryBadge,
 } from "./status-page.models.js";
+import { isInstallationLive } from "../installations/installations.models.js";
 
 // Control characters (a terminal escape, a bell) have no business on a page; tabs and newlines become spaces.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -77,7 +78,7 @@ const memberStates: Record<string, string> = {
 /** One installation's heading data: account, counts, member sync, recipients and whether it can sync. */
 export function installationView(row: InstallationSummaryRow, now: Date) {
   const i = row.installation;
-  const live = !i.deletedAt && !i.suspendedAt;
+  const live = isInstallationLive(i);
   return {
     id: i.id,
     account: i.accountLogin,

@@ -18,8 +18,10 @@ export function createRenderer(viewsDir: string): Render {
     );
   for (const [name, source] of Object.entries(read("partials"))) hbs.registerPartial(name, source);
   hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
-  const pages = Object.fromEntries(Object.entries(read("pages")).map(([name, src]) => [name, hbs.compile(src)]));
-  const layout = hbs.compile(read("layouts")["main"] ?? "{{{body}}}");
+  // Partials are not re-indented to their call site: a table of 100 rows would carry kilobytes of spaces.
+  const compile = (src: string) => hbs.compile(src, { preventIndent: true });
+  const pages = Object.fromEntries(Object.entries(read("pages")).map(([name, src]) => [name, compile(src)]));
+  const layout = compile(read("layouts")["main"] ?? "{{{body}}}");
   return (page, context) => {
     const template = pages[page];
     if (!template) throw new Error(`pr-sync: no template views/pages/${page}.hbs`);

@@ -1,4 +1,4 @@
-import { JOBS, type CompletionEmailJobData } from "../../../src/jobs/job-names.js";
+import type { CompletionEmailJobData } from "../../../src/modules/emails/emails.jobs.js";
 import { eq } from "drizzle-orm";
 import { repositories } from "../../../src/db/schema.js";
 import {
@@ -161,10 +161,10 @@ describe("the completion email over SMTP", () => {
 
   it("sends no second email when the job is queued again or the sync reports again", async () => {
     const data: CompletionEmailJobData = { installationId: 10, batchKey: "installation:10:a" };
-    await app.runtime.queue.enqueue(JOBS.completionEmail, data);
+    await app.runtime.queue.enqueue("email.completion", data);
     expect(await notify(10)).toEqual([]);
     await waitForEmailJobs(app.runtime.queue);
-    await app.runtime.queue.enqueue(JOBS.completionEmail, data);
+    await app.runtime.queue.enqueue("email.completion", data);
     await waitForEmailJobs(app.runtime.queue);
 
     expect(smtp.received).toHaveLength(1);

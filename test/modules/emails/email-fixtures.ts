@@ -4,7 +4,7 @@ import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { emailNotifications, installations, pullRequests, repositories, reviews } from "../../../src/db/schema.js";
 import type { Database } from "../../../src/db/client.js";
-import { JOBS } from "../../../src/jobs/job-names.js";
+import { refreshFirstReviewAt } from "../../../src/modules/pull-requests/pull-requests.repository.js";
 import type { JobQueue } from "../../../src/jobs/job-queue.js";
 
 export interface ReceivedEmail {
@@ -127,7 +127,7 @@ export async function seedMergedPullRequest(
     headRef: `topic-${options.number}`,
     url: `https://github.test/pull/${options.number}`,
   });
-  if (options.reviewAfterHours !== undefined)
+  if (options.reviewAfterHours !== undefined) {
     await db.insert(reviews).values({
       id: options.id * 10,
       pullRequestId: options.id,
@@ -136,6 +136,8 @@ export async function seedMergedPullRequest(
       state: "APPROVED",
       submittedAt: new Date(createdAt.getTime() + options.reviewAfterHours * HOUR),
     });
+    await refreshFirstReviewAt(db, [options.id]);
+  }
 }
 
 /** What the sync does when a repository's first backfill ends. */
@@ -167,5 +169,5 @@ export async function waitFor<T>(read: () => Promise<T | undefined | false>, tim
 
 /** Waits until no completion-email job is queued or running. */
 export async function waitForEmailJobs(queue: JobQueue) {
-  await waitFor(async () => (await queue.pending(JOBS.completionEmail, {})).length === 0);
+  await waitFor(async () => (await queue.pending("email.completion", {})).length === 0);
 }

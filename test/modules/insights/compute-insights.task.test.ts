@@ -1,4 +1,4 @@
-import { JOBS, type InsightsJobData } from "../../../src/jobs/job-names.js";
+import type { InsightsJobData } from "../../../src/modules/insights/insights.jobs.js";
 import { installations, insights, pullRequests, repositories } from "../../../src/db/schema.js";
 import { startTestApp, type TestApp } from "../../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../../support/database.js";
@@ -55,7 +55,7 @@ describe("the insights job", () => {
     );
 
     const data: InsightsJobData = { repositoryId: 50 };
-    await app.runtime.queue.enqueue(JOBS.insights, data);
+    await app.runtime.queue.enqueue("insights.compute", data);
     const row = await waitFor(async () => (await db.select().from(insights))[0]);
 
     expect(row).toMatchObject({ repositoryId: 50, opened: 1, merged: 1, closedUnmerged: 0, reviews: 0 });

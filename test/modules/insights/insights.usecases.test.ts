@@ -2,6 +2,8 @@ import { eq } from "drizzle-orm";
 import { computeRepositoryInsights, readInsightsHeadline } from "../../../src/modules/insights/insights.usecases.js";
 import { installations, insights, pullRequests, repositories, reviews } from "../../../src/db/schema.js";
 import { createTestDatabase, type TestDatabase } from "../../support/database.js";
+import type { Database } from "../../../src/db/client.js";
+import { refreshFirstReviewAt } from "../../../src/modules/pull-requests/pull-requests.repository.js";
 
 const NOW = new Date("2024-03-29T12:00:00Z");
 const WINDOW_DAYS = 30;
@@ -36,6 +38,12 @@ function pr(
     headRef: `branch-${number}`,
     url: `https://github.test/acme/repo/pull/${number}`,
   };
+}
+
+/** Stores reviews as a sync does: the rows, then their pull requests' first-review time. */
+async function storeReviews(db: Database, rows: ReturnType<typeof review>[]) {
+  await db.insert(reviews).values(rows);
+  await refreshFirstReviewAt(db, [...new Set(rows.map((r) => r.pullRequestId))]);
 }
 
 function review(pullRequestId: number, reviewer: Person | null, submitted: string, options: { withId?: boolean } = {}) {
@@ -74,7 +82,7 @@ describe("repository insights", () => {
       // Another repository: never mixed into repository 1.
       pr(2, 8, "zed", { created: "2024-03-10T00:00:00", merged: "2024-03-11T00:00:00" }),
     ]);
-    await db.insert(reviews).values([
+    await storeReviews(db, [
       review(101, "alice", "2024-03-04T10:30:00"), // the author's own review: ignored
       review(101, "bob", "2024-03-04T11:00:00"),
       review(101, "carol", "2024-03-04T11:30:00"),
@@ -184,7 +192,7 @@ describe("repository insights", () => {
     await computeRepositoryInsights({ db: database.db, repositoryId: 1, now: NOW, windowDays: WINDOW_DAYS });
     await computeRepositoryInsights({ db: database.db, repositoryId: 1, now: NOW, windowDays: WINDOW_DAYS });
     const later = new Date("2024-03-29T13:00:00Z");
-    await database.db.insert(reviews).values(review(107, "carol", "2024-03-29T12:30:00"));
+    await storeReviews(database.db, [review(107, "carol", "2024-03-29T12:30:00")]);
     await computeRepositoryInsights({ db: database.db, repositoryId: 1, now: later, windowDays: WINDOW_DAYS });
 
     const stored = await database.db.select().from(insights);
@@ -196,6 +204,7 @@ describe("repository insights", () => {
       { login: "alice", reviews: 1 },
     ]);
     await database.db.delete(reviews).where(eq(reviews.submittedAt, at("2024-03-29T12:30:00")));
+    await refreshFirstReviewAt(database.db, [107]);
   });
 
   it("stores nothing for a repository that is not tracked", async () => {

@@ -8,6 +8,7 @@ import { installations, repositories } from "../../../src/db/schema.js";
 import { AGENDA_TABLE } from "../../../src/jobs/job-queue.js";
 import { createAppGitHub } from "../../../src/github/app-client.js";
 import { discoverInstallations } from "../../../src/modules/installations/discovery.usecases.js";
+import { installationWork } from "../../../src/modules/repositories/installation-repositories.usecases.js";
 
 const KNOWN = 7101;
 const MISSED = 7102;
@@ -65,7 +66,11 @@ describe("finding installations whose installation event never arrived", () => {
     const before = await database.db.select().from(installations).where(eq(installations.id, KNOWN));
 
     // What the installations.discover job runs, called here so the other queued jobs stay queued.
-    const result = await discoverInstallations({ ...app.runtime, github: createAppGitHub(app.runtime.probot) });
+    const result = await discoverInstallations({
+      ...app.runtime,
+      work: installationWork(app.runtime),
+      github: createAppGitHub(app.runtime.probot),
+    });
     expect(result).toEqual({ known: 1, discovered: [MISSED] });
     const [missed] = await database.db.select().from(installations).where(eq(installations.id, MISSED));
     expect(scope.isDone()).toBe(true);

@@ -97,6 +97,7 @@ describe("member sync", () => {
   });
 
   it("marks a user-account installation not applicable without calling GitHub", async () => {
+    github.expectCalls = false;
     await app.sendWebhook(
       "installation",
       installationCreated({ installationId: INSTALLATION, org: "octocat", accountType: "User", repositories: [] }),

@@ -222,7 +222,7 @@ describe("backfill", () => {
   });
 
   it("fails permanently without retrying when GitHub says the repository does not exist", async () => {
-    github = (github.done(), fakeGitHub({ installationId: INSTALLATION, owner: "someone", name: "else" }));
+    github.repository = { owner: "someone", name: "else" };
     await start();
     await install();
     const failed = await waitFor(async () => {
@@ -256,7 +256,7 @@ describe("backfill", () => {
   });
 
   it("gives up after JOB_ATTEMPTS transient failures with a message a person understands", async () => {
-    github.failNext = Array.from({ length: 10 }, () => ({ status: 503, body: { message: "Service Unavailable" } }));
+    github.failNext = Array.from({ length: 3 }, () => ({ status: 503, body: { message: "Service Unavailable" } }));
     await start({ JOB_ATTEMPTS: "3" });
     await install();
     const failed = await waitFor(async () => {

@@ -35,6 +35,7 @@ describe("catch-up", () => {
     );
     await waitFor(async () => (await repositoryRow()).status === "complete", { what: "initial backfill" });
   });
+  afterEach(() => github.verify());
   afterAll(async () => {
     await app.stop();
     github.done();

@@ -1,16 +1,15 @@
 import { publicUrl } from "../../../config.js";
 import type { JobDefinition } from "../../../jobs/job-definition.js";
-import { JOBS, type CompletionEmailJobData } from "../../../jobs/job-names.js";
 import type { Runtime } from "../../../runtime.js";
 import { loadCompletionTemplates } from "../completion-email.templates.js";
 import { sendCompletionEmail } from "../completion-email.usecases.js";
 import { createEmailDriver } from "../drivers/email-driver.js";
 
 /** Sends one batch's completion email; its own job so a mail failure retries without touching any sync. */
-export function sendCompletionEmailTask(runtime: Runtime): JobDefinition<CompletionEmailJobData> {
+export function sendCompletionEmailTask(runtime: Runtime): JobDefinition<"email.completion"> {
   const { config } = runtime;
   return {
-    name: JOBS.completionEmail,
+    name: "email.completion",
     concurrency: 2,
     attempts: config.JOB_ATTEMPTS,
     lockLifetimeMs: 5 * 60_000,

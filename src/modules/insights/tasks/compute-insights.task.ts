@@ -1,12 +1,11 @@
 import type { JobDefinition } from "../../../jobs/job-definition.js";
-import { JOBS, type InsightsJobData } from "../../../jobs/job-names.js";
 import type { Runtime } from "../../../runtime.js";
 import { computeRepositoryInsights } from "../insights.usecases.js";
 
 /** Recomputes a repository's insights over the backfill window; queued after each completed sync. */
-export function computeInsightsTask(runtime: Runtime): JobDefinition<InsightsJobData> {
+export function computeInsightsTask(runtime: Runtime): JobDefinition<"insights.compute"> {
   return {
-    name: JOBS.insights,
+    name: "insights.compute",
     concurrency: 2,
     attempts: runtime.config.JOB_ATTEMPTS,
     lockLifetimeMs: 5 * 60_000,

@@ -1,12 +1,11 @@
 import type { JobDefinition } from "../../../jobs/job-definition.js";
-import { JOBS } from "../../../jobs/job-names.js";
 import type { Runtime } from "../../../runtime.js";
 import { purgeExpiredData } from "../retention.usecases.js";
 
 /** retention.purge, daily: removes data of installations uninstalled more than RETENTION_DAYS ago. */
-export function retentionPurgeTask(runtime: Runtime): JobDefinition<Record<string, never>> {
+export function retentionPurgeTask(runtime: Runtime): JobDefinition<"retention.purge"> {
   return {
-    name: JOBS.retentionPurge,
+    name: "retention.purge",
     concurrency: 1,
     attempts: runtime.config.JOB_ATTEMPTS,
     lockLifetimeMs: runtime.tuning.lockLifetimeMs,

@@ -1,13 +1,12 @@
 import { createInstallationGitHub } from "../../../github/installation-client.js";
 import type { JobDefinition } from "../../../jobs/job-definition.js";
-import { JOBS, type MemberSyncJobData } from "../../../jobs/job-names.js";
 import type { Runtime } from "../../../runtime.js";
 import { syncMembers } from "../member-sync.usecases.js";
 
 /** members.sync: one per installation at a time. */
-export function memberSyncTask(runtime: Runtime): JobDefinition<MemberSyncJobData> {
+export function memberSyncTask(runtime: Runtime): JobDefinition<"members.sync"> {
   return {
-    name: JOBS.memberSync,
+    name: "members.sync",
     concurrency: 2,
     attempts: runtime.config.JOB_ATTEMPTS,
     lockLifetimeMs: runtime.tuning.lockLifetimeMs,

@@ -1,12 +1,11 @@
 import type { JobDefinition } from "../../../jobs/job-definition.js";
-import { JOBS } from "../../../jobs/job-names.js";
 import type { Runtime } from "../../../runtime.js";
 import { catchUpEverything } from "../catch-up.usecases.js";
 
 /** catch-up.all, on SYNC_CRON: queues each installation's fan-out at its offset in the window, and member syncs. */
-export function catchUpAllTask(runtime: Runtime): JobDefinition<Record<string, never>> {
+export function catchUpAllTask(runtime: Runtime): JobDefinition<"catch-up.all"> {
   return {
-    name: JOBS.catchUpAll,
+    name: "catch-up.all",
     concurrency: 1,
     attempts: runtime.config.JOB_ATTEMPTS,
     lockLifetimeMs: runtime.tuning.lockLifetimeMs,

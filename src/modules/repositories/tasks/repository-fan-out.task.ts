@@ -1,12 +1,11 @@
 import type { JobDefinition } from "../../../jobs/job-definition.js";
-import { JOBS, type RepositoryFanOutJobData } from "../../../jobs/job-names.js";
 import type { Runtime } from "../../../runtime.js";
 import { fanOutSyncs } from "../sync-requests.usecases.js";
 
 /** repositories.fan-out: queues the syncs an installation event asked for, away from the webhook's deadline. */
-export function repositoryFanOutTask(runtime: Runtime): JobDefinition<RepositoryFanOutJobData> {
+export function repositoryFanOutTask(runtime: Runtime): JobDefinition<"repositories.fan-out"> {
   return {
-    name: JOBS.repositoryFanOut,
+    name: "repositories.fan-out",
     concurrency: 2,
     attempts: runtime.config.JOB_ATTEMPTS,
     lockLifetimeMs: runtime.tuning.lockLifetimeMs,

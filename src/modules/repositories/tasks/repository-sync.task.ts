@@ -1,15 +1,14 @@
 import { createInstallationGitHub } from "../../../github/installation-client.js";
 import type { JobDefinition } from "../../../jobs/job-definition.js";
-import { JOBS, type RepositorySyncJobData } from "../../../jobs/job-names.js";
 import type { Runtime } from "../../../runtime.js";
 import { syncRepository } from "../repository-sync.usecases.js";
 import { afterRepositorySync } from "../sync-followups.usecases.js";
 
 /** repository.sync: one per repository at a time; backfill, extension and catch-up. */
-export function repositorySyncTask(runtime: Runtime): JobDefinition<RepositorySyncJobData> {
+export function repositorySyncTask(runtime: Runtime): JobDefinition<"repository.sync"> {
   const { config } = runtime;
   return {
-    name: JOBS.repositorySync,
+    name: "repository.sync",
     concurrency: config.GLOBAL_SYNC_CONCURRENCY,
     attempts: config.JOB_ATTEMPTS,
     lockLifetimeMs: runtime.tuning.lockLifetimeMs,
