@@ -60,12 +60,7 @@ export async function naiveBackfill(client: NaiveClient, repositories: string[],
       counter.reviews += reviews.length;
     });
   }
-  return {
-    requests: counter.requests,
-    pullRequests: counter.pullRequests,
-    reviews: counter.reviews,
-    wallMs: Date.now() - started,
-  };
+  return { ...counter, wallMs: Date.now() - started };
 }
 
 export async function naiveCatchUp(client: NaiveClient, repositories: string[], since: Date): Promise<NaiveRun> {
@@ -85,10 +80,5 @@ export async function naiveCatchUp(client: NaiveClient, repositories: string[], 
       counter.reviews += reviews.length;
     });
   }
-  return {
-    requests: counter.requests,
-    pullRequests: counter.pullRequests,
-    reviews: counter.reviews,
-    wallMs: Date.now() - started,
-  };
+  return { ...counter, wallMs: Date.now() - started };
 }

@@ -30,15 +30,10 @@ export interface AppMode {
   stop: (drainTimeoutMs: number) => Promise<void>;
 }
 
-/** Builds pr-sync proper (Probot, jobs, routes) on an open pool; nothing listens or runs until `begin`. */
-export async function createAppMode(
-  options: StartOptions,
-  pool: pg.Pool,
-  credentials: AppCredentials,
-): Promise<AppMode> {
-  const { config, log } = options;
+/** Job timings: the defaults, with whatever a test shortens. */
+function jobTuning(options: StartOptions): Runtime["tuning"] {
   // A sync touches its lock after every page; five minutes covers a slow page plus secondary-limit waits.
-  const tuning: Runtime["tuning"] = {
+  return {
     lockLifetimeMs: 5 * 60_000,
     busyRetryMs: 1_000,
     pauseJitterMs: 30_000,
@@ -46,6 +41,42 @@ export async function createAppMode(
     deadWorkerGraceMs: 5_000,
     ...options.tuning,
   };
+}
+
+/** The job queue, and this process's worker registration when it runs jobs (released again if the queue fails). */
+async function openQueue(
+  options: StartOptions,
+  pool: pg.Pool,
+  tuning: Runtime["tuning"],
+  runJobs: boolean,
+): Promise<{ queue: JobQueue; worker: WorkerRegistration | undefined }> {
+  const { log } = options;
+  const worker = runJobs ? await registerWorker({ pool, log }) : undefined;
+  try {
+    const queue = await createJobQueue({
+      pool,
+      log,
+      ...(worker ? { name: worker.id } : {}),
+      sweepMs: tuning.sweepMs,
+      deadWorkerGraceMs: tuning.deadWorkerGraceMs,
+      ...(options.processEveryMs !== undefined ? { processEveryMs: options.processEveryMs } : {}),
+      ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
+    });
+    return { queue, worker };
+  } catch (error) {
+    await worker?.stop();
+    throw error;
+  }
+}
+
+/** Builds pr-sync proper (Probot, jobs, routes) on an open pool; nothing listens or runs until `begin`. */
+export async function createAppMode(
+  options: StartOptions,
+  pool: pg.Pool,
+  credentials: AppCredentials,
+): Promise<AppMode> {
+  const { config, log } = options;
+  const tuning = jobTuning(options);
   const probot = new Probot({
     appId: credentials.appId,
     privateKey: credentials.privateKey,
@@ -55,23 +86,7 @@ export async function createAppMode(
     Octokit: createOctokitClass({ ...defaultOctokitOptions, ...options.octokit }),
   });
   const runJobs = options.runJobs ?? config.PR_SYNC_ROLE !== "web";
-  let worker: WorkerRegistration | undefined;
-  let queue: JobQueue;
-  try {
-    worker = runJobs ? await registerWorker({ pool, log }) : undefined;
-    queue = await createJobQueue({
-      pool,
-      log,
-      ...(worker ? { name: worker.id } : {}),
-      sweepMs: tuning.sweepMs,
-      deadWorkerGraceMs: tuning.deadWorkerGraceMs,
-      ...(options.processEveryMs !== undefined ? { processEveryMs: options.processEveryMs } : {}),
-      ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
-    });
-  } catch (error) {
-    await worker?.stop();
-    throw error;
-  }
+  const { queue, worker } = await openQueue(options, pool, tuning, runJobs);
   const runtime: Runtime = {
     config,
     pool,

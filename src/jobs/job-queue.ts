@@ -3,23 +3,15 @@ import { PostgresBackend } from "@agendajs/postgres-backend";
 import type pg from "pg";
 import type { Logger } from "pino";
 import { LOCK_KEYS, withAdvisoryLock } from "../db/advisory-lock.js";
-import { admissionFor, admitWaiting, FIRST_JOB_HEAD_START_MS, lockAdmission } from "./admission.js";
-import { retryDelay } from "./backoff.js";
+import { admitWaiting } from "./admission.js";
 import { releaseDeadWorkersJobs } from "./dead-worker-release.js";
-import { isPermanent } from "./errors.js";
-import { waitUntilSettled } from "./job-settled.js";
-import type { AnyJobDefinition, JobContext } from "./job-definition.js";
+import type { AnyJobDefinition } from "./job-definition.js";
+import { AGENDA_TABLE, enqueueJob, pendingJobs, type EnqueueResult } from "./job-enqueue.js";
 import type { JobName, JobRegistry } from "./job-registry.js";
+import { defineJob } from "./job-runner.js";
+import { waitUntilSettled } from "./job-settled.js";
 
-export const AGENDA_TABLE = "agenda_jobs";
-
-export interface EnqueueResult {
-  /** False when an equal job was already queued or running; nothing new was created. */
-  created: boolean;
-  jobId: string;
-  nextRunAt: Date | null;
-  running: boolean;
-}
+export { AGENDA_TABLE, type EnqueueResult } from "./job-enqueue.js";
 
 export interface JobQueue {
   agenda: Agenda;
@@ -47,24 +39,9 @@ export interface JobQueue {
   isRunning: () => boolean;
 }
 
-/**
- * Builds the Agenda queue on the shared pool and registers every definition with the same wrapper:
- * attempt counting, explicit retry decisions and "run again at" for rate-limit pauses.
- */
-export async function createJobQueue(options: {
-  pool: pg.Pool;
-  log: Logger;
-  /** Agenda's name, written into every job this process locks: the worker id (see workers.ts). */
-  name?: string;
-  processEveryMs?: number;
-  /** How often this process looks for dead workers' jobs and waiting jobs with room (default 5 s). */
-  sweepMs?: number;
-  /** A dead worker's job touched more recently than this stays locked (default 5 s). */
-  deadWorkerGraceMs?: number;
-  retryBaseMs?: number;
-}): Promise<JobQueue> {
+/** Agenda on the shared pool, its tables created under the schema lock, its errors and failures logged. */
+async function openAgenda(options: { pool: pg.Pool; log: Logger; name?: string; processEveryMs?: number }) {
   const { pool, log } = options;
-  const byName = new Map<string, AnyJobDefinition>();
   const backend = new PostgresBackend({ pool, tableName: AGENDA_TABLE });
   // The LISTEN connection reconnects by itself after a database restart; its errors are only logged.
   backend.notificationChannel?.on("error", (error: unknown) =>
@@ -89,6 +66,28 @@ export async function createJobQueue(options: {
       log.warn({ err: error, job: job.attrs.name, data: job.attrs.data, failCount: job.attrs.failCount }, "job failed");
     }
   });
+  return { agenda, backend };
+}
+
+/**
+ * Builds the Agenda queue on the shared pool and registers every definition with the same wrapper:
+ * attempt counting, explicit retry decisions and "run again at" for rate-limit pauses.
+ */
+export async function createJobQueue(options: {
+  pool: pg.Pool;
+  log: Logger;
+  /** Agenda's name, written into every job this process locks: the worker id (see workers.ts). */
+  name?: string;
+  processEveryMs?: number;
+  /** How often this process looks for dead workers' jobs and waiting jobs with room (default 5 s). */
+  sweepMs?: number;
+  /** A dead worker's job touched more recently than this stays locked (default 5 s). */
+  deadWorkerGraceMs?: number;
+  retryBaseMs?: number;
+}): Promise<JobQueue> {
+  const { pool, log } = options;
+  const byName = new Map<string, AnyJobDefinition>();
+  const { agenda, backend } = await openAgenda(options);
   let started = false;
   let sweeper: NodeJS.Timeout | undefined;
 
@@ -142,50 +141,7 @@ export async function createJobQueue(options: {
 
   function define(definition: AnyJobDefinition) {
     byName.set(definition.name, definition);
-    agenda.define(
-      definition.name,
-      async (job: Job<unknown>) => {
-        const attempt = (job.attrs.failCount ?? 0) + 1;
-        let again: Date | undefined;
-        const context: JobContext = {
-          attempt,
-          isLastAttempt: (error) => isPermanent(error) || attempt >= definition.attempts,
-          runAgainAt: (at) => {
-            again = at;
-          },
-          touch: async () => {
-            await job.touch();
-          },
-          log: log.child({ job: definition.name, jobId: String(job.attrs._id) }),
-        };
-        await definition.handler(job.attrs.data, context);
-        // Agenda saves nextRunAt after the handler returns, so setting it here reschedules this same job.
-        if (again) job.attrs.nextRunAt = again;
-      },
-      {
-        concurrency: definition.concurrency,
-        lockLimit: definition.concurrency,
-        lockLifetime: definition.lockLifetimeMs,
-        backoff: (ctx) =>
-          retryDelay({
-            attempt: ctx.attempt,
-            attempts: definition.attempts,
-            error: ctx.error,
-            ...(options.retryBaseMs !== undefined ? { baseMs: options.retryBaseMs } : {}),
-          }),
-      },
-    );
-  }
-
-  async function pending(name: JobName, data: object) {
-    const { rows } = await pool.query<{ id: string; next_run_at: Date | null; locked_at: Date | null }>(
-      `SELECT id, next_run_at, locked_at FROM ${AGENDA_TABLE}
-        WHERE name = $1 AND data @> $2::jsonb
-          AND (next_run_at IS NOT NULL OR locked_at IS NOT NULL)
-        ORDER BY next_run_at NULLS FIRST`,
-      [name, JSON.stringify(data)],
-    );
-    return rows.map((r) => ({ id: r.id, nextRunAt: r.next_run_at, running: r.locked_at !== null }));
+    defineJob(agenda, definition, { log, retryBaseMs: options.retryBaseMs });
   }
 
   async function enqueue<Name extends JobName>(
@@ -195,48 +151,14 @@ export async function createJobQueue(options: {
   ): Promise<EnqueueResult> {
     const definition = byName.get(name);
     if (!definition) throw new Error(`pr-sync: no job named "${name}" is registered`);
-    const save = async (admission?: "wait" | "first" | "admitted") => {
-      const due = enqueueOptions.at ?? new Date();
-      const headStart = admission === "first" && due.getTime() <= Date.now() ? FIRST_JOB_HEAD_START_MS : 0;
-      const job = agenda.create(name, data);
-      job.schedule(new Date(due.getTime() - headStart));
-      if (admission === "wait") job.disable();
-      await job.save();
-      const nextRunAt = headStart ? due : (job.attrs.nextRunAt ?? null);
-      return { created: true, jobId: String(job.attrs._id), nextRunAt, running: false };
-    };
-    if (!definition.uniqueBy && !definition.admission) return save();
-
-    const field = (key: string) => String((data as Record<string, unknown>)[key]);
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      // Serialises enqueuers of the same key across processes; released at COMMIT, after the insert is visible.
-      if (definition.uniqueBy)
-        await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${name}:${field(definition.uniqueBy)}`]);
-      const existing = definition.uniqueBy
-        ? await pending(name, { [definition.uniqueBy]: (data as Record<string, unknown>)[definition.uniqueBy] })
-        : [];
-      const rule = definition.admission;
-      if (rule && !existing[0]) await lockAdmission(client, name, field(rule.groupBy));
-      const result = existing[0]
-        ? { created: false, jobId: existing[0].id, nextRunAt: existing[0].nextRunAt, running: existing[0].running }
-        : await save(rule ? await admissionFor(client, AGENDA_TABLE, name, rule, field(rule.groupBy)) : undefined);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    return enqueueJob({ pool, agenda, definition, data, at: enqueueOptions.at });
   }
 
   return {
     agenda,
     register: (definitions) => definitions.forEach(define),
     enqueue,
-    pending,
+    pending: (name, data) => pendingJobs(pool, name, data),
     every: async (cron, name, data) => {
       await agenda.every(cron, name, data, { timezone: "UTC", skipImmediate: true });
     },

@@ -2,7 +2,7 @@ import { WEBHOOK_PATH } from "../../src/start.js";
 import type { GitHubSimulator } from "../../simulator/index.js";
 import type { TestApp } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
-import { waitFor } from "../support/wait.js";
+import { staysTrue, waitFor, waitForEmailJobs } from "../support/wait.js";
 import { compareWithGroundTruth, INSTALLATION_ID, startSmallSimulator } from "./support/ground-truth.js";
 import { startRecordingSmtp, type RecordingSmtp } from "./support/smtp.js";
 import { startAppOnSimulator, waitForSyncComplete } from "./support/sync-run.js";
@@ -58,7 +58,9 @@ describe("two pr-sync instances on one database", () => {
     const withoutReviews = (list: typeof after.stored) => list.map(({ reviews: _reviews, ...pr }) => pr);
     expect(withoutReviews(after.stored)).toEqual(withoutReviews(after.expected));
 
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Once no email job is left on either instance, a second email could only be one already in flight.
+    await waitForEmailJobs(a.runtime.queue);
+    await staysTrue(() => smtp.messages.length === 1, { forMs: 2_000, what: "one email received" });
     expect(smtp.messages).toHaveLength(1);
   });
 });

@@ -3,7 +3,8 @@ import type { GitHubSimulator } from "../../simulator/index.js";
 import type { TestApp } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { freePort } from "../support/ports.js";
-import { waitFor } from "../support/wait.js";
+import { staysTrue, waitFor, waitForEmailJobs } from "../support/wait.js";
+import { AGENDA_TABLE } from "../../src/jobs/job-queue.js";
 import { Browser } from "../modules/status-page/status-page.support.js";
 import { compareWithGroundTruth, INSTALLATION_ID, startSmallSimulator } from "../reliability/support/ground-truth.js";
 import { startRecordingSmtp, type RecordingSmtp } from "../reliability/support/smtp.js";
@@ -67,8 +68,16 @@ describe("a full run", () => {
     const page = await user.fetch("/status");
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("acme-corp");
-    // Let the queue settle so every line the run writes is captured.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Every line the run writes is captured once no job is running or due.
+    await waitFor(
+      async () => {
+        const { rows } = await database.pool.query<{ busy: string }>(
+          `SELECT count(*) AS busy FROM ${AGENDA_TABLE} WHERE locked_at IS NOT NULL OR next_run_at <= now()`,
+        );
+        return rows[0]!.busy === "0";
+      },
+      { what: "the job queue to settle" },
+    );
   });
 
   afterAll(async () => {
@@ -85,7 +94,8 @@ describe("a full run", () => {
 
   it("retries the completion email while the mail server is down and sends it exactly once after it recovers", async () => {
     expect(firstEmailError!.last_error).toMatch(/127\.0\.0\.1/);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitForEmailJobs(app.runtime.queue);
+    await staysTrue(() => smtp!.messages.length === 1, { forMs: 2_000, what: "one email received" });
     expect(smtp!.messages).toHaveLength(1);
     expect(smtp!.messages[0]).toMatch(/^To: ops@example\.com\r?$/m);
     expect(smtp!.messages[0]).toMatch(/^Subject: =\?UTF-8\?Q\?pr-sync=3A_acme-corp_is_ready_/m);

@@ -1,10 +1,2 @@
-import { schema } from "@octokit/graphql-schema";
-import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from "graphql";
-
-let built: GraphQLSchema | undefined;
-
-/** GitHub's published GraphQL schema, built from its introspection JSON (the SDL file repeats two fields). */
-export function githubSchema(): GraphQLSchema {
-  built ??= buildClientSchema(schema.json as unknown as IntrospectionQuery);
-  return built;
-}
+/** GitHub's published GraphQL schema, built once: the simulator's, so tests and simulator validate alike. */
+export { githubSchema } from "../../simulator/graphql.js";

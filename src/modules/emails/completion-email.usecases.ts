@@ -60,11 +60,7 @@ export function completionMessageId(batchKey: string, publicUrl: string): string
 
 export type CompletionEmailOutcome = "sent" | "already_sent" | "no_recipients" | "not_found";
 
-/**
- * Sends the completion email of one batch at most once. A delivery failure is recorded on the row
- * (attempts, last error; status failed on the last try) and rethrown for the job queue to retry.
- */
-export async function sendCompletionEmail(options: {
+type SendOptions = {
   db: Database;
   driver: EmailDriver;
   templates: CompletionTemplates;
@@ -77,7 +73,42 @@ export async function sendCompletionEmail(options: {
   now: Date;
   isLastAttempt: (error: unknown) => boolean;
   log: Logger;
-}): Promise<CompletionEmailOutcome> {
+};
+
+/** The email of a batch, addressed to `recipients`: its repositories with the insights headline. */
+async function composeEmail(options: SendOptions, accountLogin: string, recipients: string[]) {
+  const { db, installationId, batchKey } = options;
+  const repositories = await listBatchRepositories(db, installationId, batchKey);
+  const headline = await readInsightsHeadline({
+    db,
+    repositoryIds: repositories.map((r) => r.id),
+    now: options.now,
+    windowDays: options.windowDays,
+  });
+  const slowest = new Map(headline.slowestMerges.map((s) => [s.repositoryId, s]));
+  const rendered = renderCompletionEmail(
+    {
+      accountLogin,
+      windowDays: options.windowDays,
+      statusUrl: installationPageUrl(options.publicUrl, installationId),
+      repositories: repositories.map((r) => ({ ...r, slowestMerge: slowest.get(r.id) ?? null })),
+      headline,
+    },
+    options.templates,
+  );
+  return {
+    from: options.mailFrom,
+    to: recipients,
+    messageId: completionMessageId(batchKey, options.publicUrl),
+    ...rendered,
+  };
+}
+
+/**
+ * Sends the completion email of one batch at most once. A delivery failure is recorded on the row
+ * (attempts, last error; status failed on the last try) and rethrown for the job queue to retry.
+ */
+export async function sendCompletionEmail(options: SendOptions): Promise<CompletionEmailOutcome> {
   const { db, driver, batchKey, installationId, log } = options;
   const row = await getNotification(db, batchKey);
   const installation = await getInstallation(db, installationId);
@@ -90,31 +121,7 @@ export async function sendCompletionEmail(options: {
     log.warn({ installationId, batchKey }, "completion email not sent: no recipients (set NOTIFY_EMAILS)");
     return "no_recipients";
   }
-
-  const repositories = await listBatchRepositories(db, installationId, batchKey);
-  const headline = await readInsightsHeadline({
-    db,
-    repositoryIds: repositories.map((r) => r.id),
-    now: options.now,
-    windowDays: options.windowDays,
-  });
-  const slowest = new Map(headline.slowestMerges.map((s) => [s.repositoryId, s]));
-  const rendered = renderCompletionEmail(
-    {
-      accountLogin: installation.accountLogin,
-      windowDays: options.windowDays,
-      statusUrl: installationPageUrl(options.publicUrl, installationId),
-      repositories: repositories.map((r) => ({ ...r, slowestMerge: slowest.get(r.id) ?? null })),
-      headline,
-    },
-    options.templates,
-  );
-  const email = {
-    from: options.mailFrom,
-    to: recipients,
-    messageId: completionMessageId(batchKey, options.publicUrl),
-    ...rendered,
-  };
+  const email = await composeEmail(options, installation.accountLogin, recipients);
 
   await recordAttempt(db, batchKey, { recipients, subject: email.subject, messageId: email.messageId });
   let location = "";

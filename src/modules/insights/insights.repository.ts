@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { isPeerReview } from "../pull-requests/pull-requests.repository.js";
-import { insights, type WeeklyInsight } from "./insights.table.js";
+import { insights, type InsightsTotals, type WeeklyInsight } from "./insights.table.js";
 
 export type InsightsRow = typeof insights.$inferSelect;
 export type InsightsValues = Omit<typeof insights.$inferInsert, "computedAt">;
@@ -12,15 +12,7 @@ export interface InsightsWindow {
   windowEnd: Date;
 }
 
-export interface InsightsTotals {
-  opened: number;
-  merged: number;
-  closedUnmerged: number;
-  medianCycleHours: number | null;
-  p90CycleHours: number | null;
-  medianFirstReviewHours: number | null;
-  reviews: number;
-}
+export type { InsightsTotals };
 
 export interface SlowestMerge {
   repositoryId: number;
@@ -67,18 +59,9 @@ function measure(kind: FigureRecord["kind"], at: SQL, value: SQL | null, where: 
      GROUP BY ROLLUP (${weekOf(at)})`;
 }
 
-/**
- * Every figure the insights show, in one statement over one read of the pull requests in scope: opened
- * (with the time to first review, stored with each pull request), merged (with the cycle time), closed
- * without merge, and peer reviews, each counted per week, over the whole window and (reviews) per
- * reviewer. Percentiles skip the nulls. Weeks are ISO weeks in UTC so a week means the same thing on
- * every server; every week the window touches is listed, empty ones included.
- */
-export async function queryInsightsFigures(db: Database, window: InsightsWindow): Promise<InsightsFigures> {
-  if (window.repositoryIds.length === 0) return figuresOf([]);
-  const created = sql`created_at`;
-  const submitted = sql`r.submitted_at`;
-  const result = await db.execute<FigureRecord>(sql`
+/** The window's bounds and the pull requests in scope, as the start of a statement. */
+function scope(window: InsightsWindow): SQL {
+  return sql`
     WITH bounds AS (
       SELECT ${window.windowStart.toISOString()}::timestamptz AS s, ${window.windowEnd.toISOString()}::timestamptz AS e
     ),
@@ -88,22 +71,45 @@ export async function queryInsightsFigures(db: Database, window: InsightsWindow)
        -- Opening, merging, closing and a review each move updated_at, so older rows cannot count.
        WHERE repository_id = ANY(${idArray(window.repositoryIds)}::bigint[])
          AND updated_at >= ${window.windowStart.toISOString()}::timestamptz
-    ),
-    figures (kind, level, at, reviewer, n, median, p90) AS (
-      SELECT 'week', 'week', w, NULL, 0, NULL::float8, NULL::float8
-        FROM generate_series(${weekOf(sql`(SELECT s FROM bounds)`)}, ${weekOf(sql`(SELECT e FROM bounds)`)}, interval '1 week') w
-      UNION ALL ${measure("opened", created, hours(sql`first_review_at`, created))}
-      UNION ALL ${measure("merged", sql`merged_at`, hours(sql`merged_at`, created))}
-      UNION ALL ${measure("closed", sql`closed_at`, null, sql`merged_at IS NULL AND state = 'closed'`)}
-      UNION ALL
-      SELECT 'review', CASE GROUPING(${weekOf(submitted)}, r.reviewer_login) WHEN 1 THEN 'week' WHEN 2 THEN 'reviewer' ELSE 'window' END,
-             ${weekOf(submitted)}, r.reviewer_login, count(*)::int, NULL, NULL
-        FROM prs p JOIN reviews r ON r.pull_request_id = p.id
-       WHERE ${within(submitted)} AND ${isPeerReview(sql`r`, sql`p`)}
-       GROUP BY GROUPING SETS ((${weekOf(submitted)}), (r.reviewer_login), ())
-    )
-    SELECT kind, level, to_char(at, 'IYYY-"W"IW') AS week, reviewer, n, median, p90 FROM figures ORDER BY at`);
-  return figuresOf(result.rows);
+    )`;
+}
+
+const figureColumns = sql`kind, level, to_char(at, 'IYYY-"W"IW') AS week, reviewer, n, median, p90`;
+
+/**
+ * Every figure the insights show: opened (with the time to first review, stored with each pull request),
+ * merged (with the cycle time), closed without merge, and peer reviews, each counted per week, over the
+ * whole window and (reviews) per reviewer. Percentiles skip the nulls. Weeks are ISO weeks in UTC so a
+ * week means the same thing on every server; every week the window touches is listed, empty ones included.
+ * The pull-request figures and the review figures are two statements run at once, on two connections.
+ */
+export async function queryInsightsFigures(db: Database, window: InsightsWindow): Promise<InsightsFigures> {
+  if (window.repositoryIds.length === 0) return figuresOf([]);
+  const created = sql`created_at`;
+  const submitted = sql`r.submitted_at`;
+  const [pullRequestFigures, reviewFigures] = await Promise.all([
+    db.execute<FigureRecord>(sql`
+      ${scope(window)},
+      figures (kind, level, at, reviewer, n, median, p90) AS (
+        SELECT 'week', 'week', w, NULL, 0, NULL::float8, NULL::float8
+          FROM generate_series(${weekOf(sql`(SELECT s FROM bounds)`)}, ${weekOf(sql`(SELECT e FROM bounds)`)}, interval '1 week') w
+        UNION ALL ${measure("opened", created, hours(sql`first_review_at`, created))}
+        UNION ALL ${measure("merged", sql`merged_at`, hours(sql`merged_at`, created))}
+        UNION ALL ${measure("closed", sql`closed_at`, null, sql`merged_at IS NULL AND state = 'closed'`)}
+      )
+      SELECT ${figureColumns} FROM figures ORDER BY at`),
+    db.execute<FigureRecord>(sql`
+      ${scope(window)},
+      figures (kind, level, at, reviewer, n, median, p90) AS (
+        SELECT 'review', CASE GROUPING(${weekOf(submitted)}, r.reviewer_login) WHEN 1 THEN 'week' WHEN 2 THEN 'reviewer' ELSE 'window' END,
+               ${weekOf(submitted)}, r.reviewer_login, count(*)::int, NULL::float8, NULL::float8
+          FROM prs p JOIN reviews r ON r.pull_request_id = p.id
+         WHERE ${within(submitted)} AND ${isPeerReview(sql`r`, sql`p`)}
+         GROUP BY GROUPING SETS ((${weekOf(submitted)}), (r.reviewer_login), ())
+      )
+      SELECT ${figureColumns} FROM figures`),
+  ]);
+  return figuresOf([...pullRequestFigures.rows, ...reviewFigures.rows]);
 }
 
 function figuresOf(rows: FigureRecord[]): InsightsFigures {

@@ -1,8 +1,8 @@
 import { bigint, doublePrecision, integer, jsonb, pgTable, timestamp } from "drizzle-orm/pg-core";
 import { repositories } from "../repositories/repositories.table.js";
 
-export interface WeeklyInsight {
-  week: string;
+/** The figures of a window of pull requests: the totals over a whole window, and each week's. */
+export interface InsightsTotals {
   opened: number;
   merged: number;
   closedUnmerged: number;
@@ -10,6 +10,10 @@ export interface WeeklyInsight {
   p90CycleHours: number | null;
   medianFirstReviewHours: number | null;
   reviews: number;
+}
+
+export interface WeeklyInsight extends InsightsTotals {
+  week: string;
 }
 
 export const insights = pgTable("insights", {

@@ -1,18 +1,13 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { installations } from "./installations.table.js";
+import type { AppInstallation } from "../../github/app-client.js";
 
 export type InstallationRow = typeof installations.$inferSelect;
 export type InstallationUpdate = Partial<Omit<typeof installations.$inferInsert, "id">>;
 
-export interface InstallationAccount {
-  id: number;
-  accountLogin: string;
-  accountId: number;
-  accountType: "Organization" | "User";
-  repositorySelection: "all" | "selected";
-  permissions: Record<string, string>;
-}
+/** An installation's account and grants, as the installation event or GitHub's installations API give them. */
+export type InstallationAccount = Omit<AppInstallation, "suspended">;
 
 /** Creates or refreshes an installation; a re-install clears its deleted and suspended marks. */
 export async function upsertInstallation(

@@ -1,5 +1,6 @@
 import type { InstallationInsights } from "./insights-page.usecases.js";
 import { formatHours } from "./status-page.models.js";
+import type { InsightsTotals } from "../insights/insights.table.js";
 
 const round1 = (hours: number | null) => (hours === null ? null : Math.round(hours * 10) / 10);
 const dash = (text: string | null) => text ?? "–";
@@ -12,18 +13,8 @@ export function chartJson(data: unknown): string {
   return JSON.stringify(data).replace(/</g, "\\u003c");
 }
 
-interface Figures {
-  opened: number;
-  merged: number;
-  closedUnmerged: number;
-  medianCycleHours: number | null;
-  p90CycleHours: number | null;
-  medianFirstReviewHours: number | null;
-  reviews: number;
-}
-
 /** One row of figures as the page shows it, for a week or for the whole window. */
-function figuresView(f: Figures) {
+function figuresView(f: InsightsTotals) {
   return {
     opened: f.opened,
     merged: f.merged,

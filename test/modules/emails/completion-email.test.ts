@@ -1,3 +1,4 @@
+import { waitForEmailJobs } from "../../support/wait.js";
 import type { CompletionEmailJobData } from "../../../src/modules/emails/emails.jobs.js";
 import { eq } from "drizzle-orm";
 import { repositories } from "../../../src/db/schema.js";
@@ -19,7 +20,6 @@ import {
   seedMergedPullRequest,
   startSmtpServer,
   waitFor,
-  waitForEmailJobs,
   type TestSmtpServer,
 } from "./email-fixtures.js";
 

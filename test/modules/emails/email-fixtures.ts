@@ -5,7 +5,6 @@ import { SMTPServer } from "smtp-server";
 import { emailNotifications, installations, pullRequests, repositories, reviews } from "../../../src/db/schema.js";
 import type { Database } from "../../../src/db/client.js";
 import { refreshFirstReviewAt } from "../../../src/modules/pull-requests/pull-requests.repository.js";
-import type { JobQueue } from "../../../src/jobs/job-queue.js";
 
 export interface ReceivedEmail {
   envelope: { from: string; to: string[] };
@@ -165,9 +164,4 @@ export async function waitFor<T>(read: () => Promise<T | undefined | false>, tim
     if (Date.now() > until) throw new Error("timed out waiting");
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Waits until no completion-email job is queued or running. */
-export async function waitForEmailJobs(queue: JobQueue) {
-  await waitFor(async () => (await queue.pending("email.completion", {})).length === 0);
 }

@@ -1,3 +1,4 @@
+import { waitForEmailJobs } from "../../support/wait.js";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,6 @@ import {
   seedInstallation,
   seedMergedPullRequest,
   waitFor,
-  waitForEmailJobs,
 } from "./email-fixtures.js";
 
 describe("the completion email without SMTP_URL", () => {

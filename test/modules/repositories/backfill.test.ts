@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "../../support/database.js
 import { startTestApp, type TestApp } from "../../support/app.js";
 import { installationCreated } from "../../support/webhook-examples.js";
 import { fakeGitHub, fakePullRequest, type FakeGitHub } from "../../support/github-nock.js";
-import { waitFor } from "../../support/wait.js";
+import { staysTrue, waitFor } from "../../support/wait.js";
 import { emailNotifications, insights, pullRequests, repositories, reviews, syncRuns } from "../../../src/db/schema.js";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -231,8 +231,8 @@ describe("backfill", () => {
     });
     expect(failed.lastErrorCode).toBe("REPOSITORY_NOT_FOUND");
     expect(failed.lastError).toContain("does not exist");
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(prCalls()).toHaveLength(1);
+    // Not retried: no second call arrives in the window a retry would take.
+    await staysTrue(() => prCalls().length === 1, { forMs: 1_000, what: "a single call" });
     const runs = await database.db.select().from(syncRuns).where(eq(syncRuns.repositoryId, REPO.id));
     expect(runs.map((r) => r.outcome)).toEqual(["error"]);
   });

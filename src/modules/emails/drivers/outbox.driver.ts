@@ -19,16 +19,7 @@ export function createOutboxDriver(options: { dir: string }): EmailDriver {
       const path = join(dir, fileName(email.messageId));
       if (existsSync(path)) return { location: path };
       try {
-        const message = await new MailComposer({
-          from: email.from,
-          to: email.to,
-          subject: email.subject,
-          html: email.html,
-          text: email.text,
-          messageId: email.messageId,
-        })
-          .compile()
-          .build();
+        const message = await new MailComposer({ ...email }).compile().build();
         await mkdir(dir, { recursive: true });
         // Written under a temporary name first so a reader never sees half a message.
         await writeFile(`${path}.tmp`, message);

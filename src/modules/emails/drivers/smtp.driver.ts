@@ -20,14 +20,7 @@ export function createSmtpDriver(options: { url: string }): EmailDriver {
         socketTimeout: 60_000,
       });
       try {
-        await transport.sendMail({
-          from: email.from,
-          to: email.to,
-          subject: email.subject,
-          html: email.html,
-          text: email.text,
-          messageId: email.messageId,
-        });
+        await transport.sendMail({ ...email });
       } catch (error) {
         throw deliveryFailed(destination, error);
       } finally {
