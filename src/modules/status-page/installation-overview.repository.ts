@@ -95,7 +95,11 @@ export async function queryOverviews(
       LEFT JOIN stored ON stored.installation_id = ids.id
       LEFT JOIN points ON points.installation_id = ids.id
       LEFT JOIN budget ON budget.installation_id = ids.id`);
-  return result.rows.map((r) => ({
+  return result.rows.map(overviewOf);
+}
+
+function overviewOf(r: Record<string, unknown>): OverviewRow {
+  return {
     installationId: Number(r.installation_id),
     total: Number(r.total ?? 0),
     synced: Number(r.synced ?? 0),
@@ -112,7 +116,7 @@ export async function queryOverviews(
     budgetRemaining:
       r.rate_limit_remaining === null || r.rate_limit_remaining === undefined ? null : Number(r.rate_limit_remaining),
     budgetResetAt: date(r.rate_limit_reset_at),
-  }));
+  };
 }
 
 /** The most common reasons active repositories of an installation failed, most repositories first. */

@@ -1,21 +1,21 @@
 import type { AppRouter } from "../../http/router.js";
 import { sendJson } from "../../http/responses.js";
 import type { StatusPageContext } from "./status-page.context.js";
-import { notFound } from "./status-page.errors.js";
-import { parseId, readBody } from "./status-page.http.js";
+import { readBody, requireId } from "./status-page.http.js";
 import { parseRepositoryListing } from "./status-page.listing.js";
 import { STATUS_ACTIONS } from "./status-page.actions.js";
 import { getInstallationStatus, getRepositoryStatus, listVisibleInstallations } from "./status-page.usecases.js";
 
 /** The JSON API for scripts: the same data and actions as the page, under the same access rules. */
 export function registerApiRoutes(router: AppRouter, ctx: StatusPageContext): void {
+  registerApiReads(router, ctx);
+  registerApiActions(router, ctx);
+}
+
+function registerApiReads(router: AppRouter, ctx: StatusPageContext): void {
   const { db } = ctx.runtime;
   const now = () => ctx.runtime.now();
-  const id = (raw: string | undefined, what: string) => {
-    const value = parseId(raw);
-    if (value === null) throw notFound(what);
-    return value;
-  };
+  const id = requireId;
 
   router.on(
     "GET",
@@ -53,7 +53,13 @@ export function registerApiRoutes(router: AppRouter, ctx: StatusPageContext): vo
       sendJson(res, 200, status);
     }),
   );
+}
 
+/** The actions of the shared table, answered with the queued job's state as JSON. */
+function registerApiActions(router: AppRouter, ctx: StatusPageContext): void {
+  const { db } = ctx.runtime;
+  const now = () => ctx.runtime.now();
+  const id = requireId;
   for (const action of STATUS_ACTIONS) {
     router.on(
       action.apiMethods,

@@ -28,23 +28,48 @@ import {
 
 /** Sign in with GitHub (the app's user authorization, with PKCE), with the operator token, and sign out. */
 export function registerAuthRoutes(router: AppRouter, ctx: StatusPageContext): void {
-  const { config, signer, render, runtime, security } = ctx;
-  const { db } = runtime;
-  const callbackUrl = `${ctx.base}${STATUS_PATH}/auth/github/callback`;
-  const githubEnabled = Boolean(config.GITHUB_CLIENT_ID && config.GITHUB_CLIENT_SECRET);
+  const kit = signInKit(ctx);
+  registerOperatorSignIn(router, ctx, kit);
+  registerGitHubSignIn(router, ctx, kit);
+  router.on(
+    "POST",
+    `${STATUS_PATH}/sign-out`,
+    ctx.guarded(
+      "page",
+      async ({ res, session }) => {
+        if (session) await endSession({ db: ctx.runtime.db, id: session.id });
+        redirect(res, `${STATUS_PATH}/sign-in`, { "set-cookie": ctx.sessionCookie("", 0) });
+      },
+      readBody,
+    ),
+  );
+}
+
+type SignInKit = ReturnType<typeof signInKit>;
+
+/** The pre-session cookie that carries the CSRF nonce and OAuth state, and the session a sign-in ends with. */
+function signInKit(ctx: StatusPageContext) {
+  const { config, signer, runtime } = ctx;
   const preCookie = (value: string, maxAgeMs: number) =>
     cookieHeader(PRE_SESSION_COOKIE, value, { secure: ctx.secure, maxAgeMs, path: STATUS_PATH });
+  return {
+    callbackUrl: `${ctx.base}${STATUS_PATH}/auth/github/callback`,
+    githubEnabled: Boolean(config.GITHUB_CLIENT_ID && config.GITHUB_CLIENT_SECRET),
+    preCookie,
+    readPre: (req: IncomingMessage): PreSession | null =>
+      signer.verify<PreSession>("pre", parseCookies(req.headers.cookie)[PRE_SESSION_COOKIE], runtime.now()),
+    signedIn: async (session: NewSession): Promise<string[]> => {
+      const id = await startSession({ db: runtime.db, now: runtime.now(), session });
+      const cookie = signer.sign("session", { id, expiresAt: runtime.now().getTime() + SESSION_TTL_MS });
+      return [ctx.sessionCookie(cookie, SESSION_TTL_MS), preCookie("", 0)];
+    },
+  };
+}
 
-  function readPre(req: IncomingMessage): PreSession | null {
-    return signer.verify<PreSession>("pre", parseCookies(req.headers.cookie)[PRE_SESSION_COOKIE], runtime.now());
-  }
-
-  async function signedIn(session: NewSession): Promise<string[]> {
-    const id = await startSession({ db, now: runtime.now(), session });
-    const cookie = signer.sign("session", { id, expiresAt: runtime.now().getTime() + SESSION_TTL_MS });
-    return [ctx.sessionCookie(cookie, SESSION_TTL_MS), preCookie("", 0)];
-  }
-
+/** The sign-in page, and the operator token's form on it. */
+function registerOperatorSignIn(router: AppRouter, ctx: StatusPageContext, kit: SignInKit): void {
+  const { config, signer, render, runtime, security } = ctx;
+  const { preCookie, readPre, signedIn, githubEnabled } = kit;
   router.on("GET", `${STATUS_PATH}/sign-in`, async ({ req, res }) => {
     if (await ctx.session(req)) return redirect(res, STATUS_PATH);
     const pre = readPre(req) ?? { nonce: randomToken(), expiresAt: runtime.now().getTime() + PRE_SESSION_TTL_MS };
@@ -77,7 +102,13 @@ export function registerAuthRoutes(router: AppRouter, ctx: StatusPageContext): v
       ctx.fail(res, error, false, false);
     }
   });
+}
 
+/** Sign in with GitHub: to GitHub's authorize page and back, with state and PKCE checked. */
+function registerGitHubSignIn(router: AppRouter, ctx: StatusPageContext, kit: SignInKit): void {
+  const { config, signer, runtime, security } = ctx;
+  const { db } = runtime;
+  const { preCookie, readPre, signedIn, githubEnabled, callbackUrl } = kit;
   router.on("GET", `${STATUS_PATH}/auth/github`, async ({ res }) => {
     try {
       if (!githubEnabled) throw signInUnavailable("Sign in with GitHub");
@@ -111,17 +142,4 @@ export function registerAuthRoutes(router: AppRouter, ctx: StatusPageContext): v
       ctx.fail(res, error, false, false);
     }
   });
-
-  router.on(
-    "POST",
-    `${STATUS_PATH}/sign-out`,
-    ctx.guarded(
-      "page",
-      async ({ res, session }) => {
-        if (session) await endSession({ db, id: session.id });
-        redirect(res, `${STATUS_PATH}/sign-in`, { "set-cookie": ctx.sessionCookie("", 0) });
-      },
-      readBody,
-    ),
-  );
 }

@@ -10,16 +10,10 @@ import { getInstallationInsights } from "./insights-page.usecases.js";
 import { insightsPageView } from "./insights-page.view-models.js";
 import { STATUS_PATH, type StatusPageContext } from "./status-page.context.js";
 import { badRequest, notFound } from "./status-page.errors.js";
-import { parseId, securityHeaders, sendHtml } from "./status-page.http.js";
+import { parseId, requireId, securityHeaders, sendHtml } from "./status-page.http.js";
 import { visibleInstallation } from "./status-page.usecases.js";
 
 const files: Record<string, ExportKind> = { "pull-requests.csv": "pull-requests", "reviews.csv": "reviews" };
-
-function installationId(raw: string | undefined): number {
-  const id = parseId(raw);
-  if (id === null) throw notFound("installation");
-  return id;
-}
 
 function range(query: Record<string, string | undefined>) {
   try {
@@ -32,6 +26,11 @@ function range(query: Record<string, string | undefined>) {
 
 /** The insights page, the export form, and the CSV exports (for the page's session and for the API's token). */
 export function registerDataRoutes(router: AppRouter, ctx: StatusPageContext): void {
+  registerInsightsPage(router, ctx);
+  registerExports(router, ctx);
+}
+
+function registerInsightsPage(router: AppRouter, ctx: StatusPageContext): void {
   const { runtime } = ctx;
   const { db } = runtime;
 
@@ -39,7 +38,7 @@ export function registerDataRoutes(router: AppRouter, ctx: StatusPageContext): v
     "GET",
     `${STATUS_PATH}/installations/:id/insights`,
     ctx.guarded("page", async ({ res, params, query, viewer, csrf }) => {
-      const id = installationId(params.id);
+      const id = requireId(params.id, "installation");
       const repositoryId = query.repository ? parseId(query.repository) : null;
       if (query.repository && repositoryId === null) throw badRequest("repository must be a repository id.");
       const insights = await getInstallationInsights({
@@ -64,12 +63,16 @@ export function registerDataRoutes(router: AppRouter, ctx: StatusPageContext): v
       sendHtml(res, 200, html);
     }),
   );
+}
 
+function registerExports(router: AppRouter, ctx: StatusPageContext): void {
+  const { runtime } = ctx;
+  const { db } = runtime;
   router.on(
     "GET",
     `${STATUS_PATH}/installations/:id/export`,
     ctx.guarded("page", async ({ res, params, viewer, csrf }) => {
-      const id = installationId(params.id);
+      const id = requireId(params.id, "installation");
       const installation = await visibleInstallation({ db, viewer, installationId: id, now: runtime.now() });
       const html = ctx.render("export", {
         title: `Export · ${installation.account}`,
@@ -84,7 +87,7 @@ export function registerDataRoutes(router: AppRouter, ctx: StatusPageContext): v
 
   const exportCsv = (kind: "page" | "api") =>
     ctx.guarded(kind, async ({ res, params, query, viewer }) => {
-      const id = installationId(params.id);
+      const id = requireId(params.id, "installation");
       const file = files[params.file ?? ""];
       if (!file) throw notFound("export");
       const asked = range(query);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { closeAfterAnswer } from "../../http/connection.js";
-import { badRequest, payloadTooLarge } from "./status-page.errors.js";
+import { badRequest, notFound, payloadTooLarge } from "./status-page.errors.js";
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -56,6 +56,13 @@ export function parseId(raw: string | undefined): number | null {
   if (!raw || !/^\d{1,16}$/.test(raw)) return null;
   const id = Number(raw);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+/** The id in a path, or a 404 naming what does not exist. */
+export function requireId(raw: string | undefined, what: string): number {
+  const id = parseId(raw);
+  if (id === null) throw notFound(what);
+  return id;
 }
 
 /** Headers every status-page answer carries: no caching, no framing, scripts and styles only from here. */

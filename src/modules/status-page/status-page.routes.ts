@@ -7,10 +7,9 @@ import type { Runtime } from "../../runtime.js";
 import { registerApiRoutes } from "./status-page.api.routes.js";
 import { registerAuthRoutes } from "./status-page.auth.routes.js";
 import type { HttpSecurity } from "../../http/security.js";
-import { createStatusPageContext, STATUS_PATH } from "./status-page.context.js";
-import { notFound } from "./status-page.errors.js";
+import { createStatusPageContext, STATUS_PATH, type StatusPageContext } from "./status-page.context.js";
 import { registerDataRoutes } from "./status-page.data.routes.js";
-import { parseId, readBody, redirect, securityHeaders, sendHtml } from "./status-page.http.js";
+import { readBody, redirect, requireId, securityHeaders, sendHtml } from "./status-page.http.js";
 import { defaultListing, listingQuery, parseRepositoryListing } from "./status-page.listing.js";
 import { NOTICES, STATUS_ACTIONS } from "./status-page.actions.js";
 import { getInstallationStatus, listVisibleInstallations } from "./status-page.usecases.js";
@@ -19,8 +18,16 @@ import { listingView } from "./status-page.view-models.js";
 /** The status page: sign-in, installation list and detail with live updates, actions, and its JSON API. */
 export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, security: HttpSecurity): void {
   const ctx = createStatusPageContext(runtime, security);
-  const { db } = runtime;
-  const installPath = () => runtime.installUrl ?? `${githubWebUrl(runtime.config)}/settings/installations`;
+  registerAssets(router);
+  registerAuthRoutes(router, ctx);
+  registerApiRoutes(router, ctx);
+  registerDataRoutes(router, ctx);
+  registerPages(router, ctx);
+  registerActions(router, ctx);
+}
+
+/** Scripts, styles and icons, served by pr-sync itself so the Content-Security-Policy can stay 'self'. */
+function registerAssets(router: AppRouter): void {
   const asset = (file: string, type: string) => {
     const content = readFileSync(file);
     router.on("GET", `${STATUS_PATH}/assets/${file.split("/").pop()}`, ({ res }) => {
@@ -38,13 +45,15 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, se
   asset(join(projectRoot, "views/assets/favicon.svg"), "image/svg+xml");
   asset(join(projectRoot, "node_modules/chart.js/dist/chart.umd.min.js"), "text/javascript; charset=utf-8");
   asset(join(projectRoot, "views/assets/insights.js"), "text/javascript; charset=utf-8");
+}
 
-  registerAuthRoutes(router, ctx);
-  registerApiRoutes(router, ctx);
-  registerDataRoutes(router, ctx);
+/** The list of installations, and one installation's page with the live fragment it polls. */
+function registerPages(router: AppRouter, ctx: StatusPageContext): void {
+  const { runtime } = ctx;
+  const { db } = runtime;
+  const installPath = () => runtime.installUrl ?? `${githubWebUrl(runtime.config)}/settings/installations`;
 
   router.on("GET", "/", ({ res }) => redirect(res, STATUS_PATH));
-
   router.on(
     "GET",
     STATUS_PATH,
@@ -63,15 +72,9 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, se
     }),
   );
 
-  const installationId = (raw: string | undefined) => {
-    const id = parseId(raw);
-    if (id === null) throw notFound("installation");
-    return id;
-  };
-
   const installationPage = (fragment: boolean) =>
     ctx.guarded("page", async ({ res, params, query, viewer, csrf }) => {
-      const id = installationId(params.id);
+      const id = requireId(params.id, "installation");
       const listing = parseRepositoryListing(query);
       const status = await getInstallationStatus({
         db,
@@ -96,20 +99,24 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, se
     });
   router.on("GET", `${STATUS_PATH}/installations/:id`, installationPage(false));
   router.on("GET", `${STATUS_PATH}/installations/:id/live`, installationPage(true));
+}
 
-  /** Back to the installation page, on the page and filter the form was posted from (re-validated, never echoed). */
-  const back = (id: number, notice: string, returnQuery?: unknown) => {
-    let listing = defaultListing;
-    try {
-      if (typeof returnQuery === "string")
-        listing = parseRepositoryListing(Object.fromEntries(new URLSearchParams(returnQuery)));
-    } catch {
-      listing = defaultListing;
-    }
-    const query = listingQuery(listing);
-    return `${STATUS_PATH}/installations/${id}${query}${query ? "&" : "?"}notice=${notice}`;
-  };
+/** Back to the installation page, on the page and filter the form was posted from (re-validated, never echoed). */
+function back(id: number, notice: string, returnQuery?: unknown): string {
+  let listing = defaultListing;
+  try {
+    if (typeof returnQuery === "string")
+      listing = parseRepositoryListing(Object.fromEntries(new URLSearchParams(returnQuery)));
+  } catch {
+    listing = defaultListing;
+  }
+  const query = listingQuery(listing);
+  return `${STATUS_PATH}/installations/${id}${query}${query ? "&" : "?"}notice=${notice}`;
+}
 
+/** The page's forms: each action of the shared table, answered with a redirect back and a notice. */
+function registerActions(router: AppRouter, ctx: StatusPageContext): void {
+  const { runtime } = ctx;
   for (const action of STATUS_ACTIONS) {
     router.on(
       "POST",
@@ -117,9 +124,8 @@ export function registerStatusPageRoutes(router: AppRouter, runtime: Runtime, se
       ctx.guarded(
         "page",
         async ({ res, params, viewer }, body) => {
-          const id = parseId(params.id);
-          if (id === null) throw notFound(action.subject);
-          const done = await action.run({ db, queue: runtime.queue, viewer, now: runtime.now() }, id, body);
+          const id = requireId(params.id, action.subject);
+          const done = await action.run({ db: runtime.db, queue: runtime.queue, viewer, now: runtime.now() }, id, body);
           redirect(res, back(done.installationId, done.notice, body.return_query));
         },
         readBody,
