@@ -2,13 +2,15 @@
  * Fleet figures: scheduling against its floor (one large installation at GitHub-like page latency) and crash
  * recovery (SIGKILL then restart; two instances with one killed). Each case gets a database of its own.
  */
-import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import type pg from "pg";
 import { createPool } from "../src/db/pool.js";
 import { WEBHOOK_PATH } from "../src/start.js";
 import { IDS, startGitHubSimulator, type GitHubSimulator } from "../simulator/index.js";
 import { countRequests, requestsSince } from "./app-sync.js";
+import { measureFleetCatchUp, catchUpRows, type FleetCatchUpFigure } from "./fleet-catch-up.js";
+import { fairnessRows, measureFairness, type FairnessFigure } from "./fleet-fairness.js";
+import { allComplete, count, envFor, formatTable, kill, seconds, waitUntil } from "./fleet-support.js";
 import { startPrSyncProcess, type PrSyncProcess } from "./pr-sync-handle.js";
 
 export interface ScheduleFigure {
@@ -32,44 +34,14 @@ export interface CrashFigure {
 }
 
 export interface FleetResults {
-  schedule: ScheduleFigure;
-  crash: CrashFigure;
+  schedule?: ScheduleFigure;
+  crash?: CrashFigure;
+  fairness?: FairnessFigure;
+  catchUp?: FleetCatchUpFigure;
   load: { atStart: number; atEnd: number };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const INSTALLATION = IDS.installations[0];
-
-async function count(pool: pg.Pool, sql: string): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>(sql);
-  return Number(rows[0]?.n ?? 0);
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`fleet bench: ${what} did not happen within ${timeoutMs / 1000} s`);
-    await sleep(25);
-  }
-}
-
-const allComplete = (pool: pg.Pool) => async () =>
-  (await count(
-    pool,
-    `SELECT count(*) FILTER (WHERE status <> 'complete') + (count(*) = 0)::int AS n FROM repositories WHERE active`,
-  )) === 0;
-
-function envFor(sim: GitHubSimulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PORT: "0",
-    HOST: "127.0.0.1",
-    ...sim.appEnv(),
-    ADMIN_TOKEN: randomBytes(16).toString("hex"),
-    SESSION_SECRET: randomBytes(32).toString("hex"),
-    LOG_LEVEL: "warn",
-    ...extra,
-  };
-}
 
 /** Installs the app on the first organization and waits for every repository's first sync. */
 async function installAndWait(sim: GitHubSimulator, app: PrSyncProcess, pool: pg.Pool, timeoutMs: number) {
@@ -117,21 +89,6 @@ async function measureSchedule(freshDatabase: (name: string) => Promise<string>,
   }
 }
 
-/** Kills a process outright, as a crash or an OOM kill would, and waits for it to be gone. */
-async function kill(app: PrSyncProcess) {
-  process.kill(app.pid, "SIGKILL");
-  await waitUntil("the killed process to exit", () => Promise.resolve(!isAlive(app.pid)), 10_000);
-}
-
-function isAlive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The pid of the process holding the most running syncs (worker ids end with the pid). */
 async function busiest(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query<{ owner: string }>(
@@ -142,14 +99,14 @@ async function busiest(pool: pg.Pool): Promise<number> {
 }
 
 async function measureCrash(freshDatabase: (name: string) => Promise<string>, quick: boolean): Promise<CrashFigure> {
+  // Full pages of 100 at GitHub-like latency: about 8 pages per repository, long enough to be killed midway.
   const sim = await startGitHubSimulator({
     seed: 7,
     repositoriesPerOrganization: quick ? 4 : 10,
-    pullRequestsPerRepository: 400,
+    pullRequestsPerRepository: quick ? 1_000 : 1_500,
     membersPerOrganization: 20,
     rateLimit: { core: 1_000_000, graphql: 1_000_000 },
-    // Pages of 25 at 100 ms: a backfill long enough to be killed in the middle.
-    faults: { latencyMs: 100, graphqlMaxFirst: 25 },
+    faults: { latencyMs: quick ? 200 : 300 },
   });
   const run = async (name: string, body: (pool: pg.Pool, url: string) => Promise<CrashFigure[keyof CrashFigure]>) => {
     const url = await freshDatabase(name);
@@ -213,36 +170,53 @@ async function measureCrash(freshDatabase: (name: string) => Promise<string>, qu
   }
 }
 
-/** Runs the fleet cases one after the other (they share the machine, not their databases). */
+export const FLEET_CASES = ["schedule", "crash", "fairness", "catch-up"] as const;
+export type FleetCase = (typeof FLEET_CASES)[number];
+
+/** Runs the chosen fleet cases one after the other (they share the machine, not their databases). */
 export async function runFleetBench(options: {
   quick: boolean;
+  cases?: readonly FleetCase[];
   freshDatabase: (name: string) => Promise<string>;
   progress?: (line: string) => void;
 }): Promise<FleetResults> {
   const progress = options.progress ?? (() => {});
+  const cases = new Set(options.cases ?? FLEET_CASES);
   const atStart = loadavg()[0]!;
-  progress("fleet: one large installation at GitHub-like page latency…");
-  const schedule = await measureSchedule(options.freshDatabase, options.quick);
-  progress("fleet: crash recovery (no crash, SIGKILL and restart, survivor)…");
-  const crash = await measureCrash(options.freshDatabase, options.quick);
-  return {
-    schedule,
-    crash,
-    load: { atStart: Math.round(atStart * 100) / 100, atEnd: Math.round(loadavg()[0]! * 100) / 100 },
-  };
+  const results: Omit<FleetResults, "load"> = {};
+  if (cases.has("schedule")) {
+    progress("fleet: one large installation at GitHub-like page latency…");
+    results.schedule = await measureSchedule(options.freshDatabase, options.quick);
+  }
+  if (cases.has("crash")) {
+    progress("fleet: crash recovery (no crash, SIGKILL and restart, survivor)…");
+    results.crash = await measureCrash(options.freshDatabase, options.quick);
+  }
+  if (cases.has("fairness")) {
+    progress("fleet: many small installations installed at once…");
+    results.fairness = await measureFairness(options.freshDatabase, options.quick);
+  }
+  if (cases.has("catch-up")) {
+    progress("fleet: the daily catch-up of idle repositories across many installations…");
+    results.catchUp = await measureFleetCatchUp(options.freshDatabase, options.quick);
+  }
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return { ...results, load: { atStart: round(atStart), atEnd: round(loadavg()[0]!) } };
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-/** The fleet table: each figure next to its floor or target. */
-export function formatFleetReport(results: FleetResults): string {
-  const { schedule: s, crash: c } = results;
-  const rows: [string, string, string][] = [
+function scheduleRows(s: ScheduleFigure): string[][] {
+  return [
     [
       `${s.repositories}-repository installation, ${s.pullRequests} PRs, ${s.latencyMs} ms per request, ${s.slots} slots`,
       `${seconds(s.wallMs)} (${s.pages} GraphQL pages, ${s.points} points)`,
-      `floor ${seconds(s.floorMs)}; target ≤ ${seconds(s.floorMs * 1.28)}`,
+      // The target is stated for a 78 s floor (≤ 100 s); the same ratio applies to the floor measured here.
+      `floor ${seconds(s.floorMs)}; target ≤ ${seconds(s.floorMs * (100 / 78))}`,
     ],
+  ];
+}
+
+function crashRows(c: CrashFigure): string[][] {
+  return [
     ["Backfill without a crash", seconds(c.noCrashMs), ""],
     ["SIGKILL mid-backfill, restart: first new row after restart", seconds(c.restart.firstRowAfterRestartMs), "≤ 15 s"],
     [
@@ -252,12 +226,18 @@ export function formatFleetReport(results: FleetResults): string {
     ],
     ["Two instances, one killed: install to done", seconds(c.survivor.totalMs), `≤ ${seconds(c.noCrashMs + 45_000)}`],
   ];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), 8));
-  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ");
+}
+
+/** The fleet table: each figure next to its floor or target. */
+export function formatFleetReport(results: FleetResults): string {
+  const rows = [
+    ...(results.schedule ? scheduleRows(results.schedule) : []),
+    ...(results.crash ? crashRows(results.crash) : []),
+    ...(results.fairness ? fairnessRows(results.fairness) : []),
+    ...(results.catchUp ? catchUpRows(results.catchUp) : []),
+  ];
   return [
-    line(["Fleet measure", "pr-sync", "floor / target"]),
-    widths.map((w) => "-".repeat(w)).join("-|-"),
-    ...rows.map(line),
+    ...formatTable(["Fleet measure", "pr-sync", "floor / target"], rows),
     `Load average ${results.load.atStart} at the start and ${results.load.atEnd} at the end.`,
   ].join("\n");
 }

@@ -12,6 +12,8 @@ export interface PrSyncProcess {
   hasRepositorySync: boolean;
   requestSync: (repositoryId: number, kind: SyncKind) => Promise<EnqueueResult>;
   memory: () => Promise<MemoryFigures>;
+  /** Queues the daily catch-up of every installation at once; answers what was queued. */
+  catchUp: () => Promise<{ queued: number; alreadyQueued: number; memberSyncs: number }>;
   /** Stops pr-sync and ends the process; answers its memory figures at the end. */
   stop: () => Promise<MemoryFigures>;
 }
@@ -57,6 +59,7 @@ export async function startPrSyncProcess(options: {
       ...started,
       requestSync: (repositoryId, kind) => send<EnqueueResult>({ type: "sync", repositoryId, kind }),
       memory: () => send<MemoryFigures>({ type: "memory" }),
+      catchUp: () => send({ type: "catchUp" }),
       stop: async () => {
         const figures = await send<MemoryFigures>({ type: "stop" });
         const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -4,6 +4,8 @@ import type { SyncKind } from "../src/modules/repositories/repositories.jobs.js"
 export type ChildCommand =
   | { type: "start"; env: Record<string, string>; databaseUrl: string }
   | { type: "sync"; repositoryId: number; kind: SyncKind }
+  /** The daily catch-up of every installation, queued at once (no spread). */
+  | { type: "catchUp" }
   | { type: "memory" }
   | { type: "stop" };
 

@@ -6,6 +6,7 @@
 import { loadConfig } from "../src/config.js";
 import { jobDefinitions } from "../src/jobs/job-list.js";
 import { createLogger } from "../src/logger.js";
+import { catchUpEverything } from "../src/modules/repositories/catch-up.usecases.js";
 import { requestRepositorySync } from "../src/modules/repositories/sync-requests.usecases.js";
 import { startPrSync, type PrSync } from "../src/start.js";
 import type { ChildCommand, ChildReply, MemoryFigures } from "./pr-sync-messages.js";
@@ -51,6 +52,10 @@ async function handle(command: ChildCommand): Promise<unknown> {
         repositoryId: command.repositoryId,
         kind: command.kind,
       });
+    }
+    case "catchUp": {
+      if (!app?.runtime) throw new Error("pr-sync is not running");
+      return catchUpEverything({ db: app.runtime.db, queue: app.runtime.queue });
     }
     case "memory":
       return memory();

@@ -1,8 +1,8 @@
 /**
  * `npm run bench` (or `npm run bench -- --quick`): measures pr-sync and the naive REST approach against the
  * local GitHub simulator, prints a table and writes bench/results.json; the full run then measures the fleet
- * cases (scheduling floor, crash recovery) into bench/fleet-results.json. `--fleet` runs only those, and
- * `--fleet --quick` a small version of them. It reports; it never fails on a target.
+ * cases (scheduling floor, crash recovery, fairness, fleet catch-up) into bench/fleet-results.json. `--fleet`
+ * runs only those, `--fleet --quick` a small version of them, and `--cases=fairness,catch-up` only the ones named. It reports; it never fails on a target.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,7 +10,7 @@ import pg from "pg";
 import { startEmbeddedPostgres } from "../src/db/embedded-postgres.js";
 import { dataPath, projectRoot } from "../src/paths.js";
 import { freePort } from "../scripts/free-port.js";
-import { formatFleetReport, runFleetBench } from "./fleet.js";
+import { FLEET_CASES, formatFleetReport, runFleetBench, type FleetCase } from "./fleet.js";
 import { runBench } from "./harness.js";
 import { formatReport } from "./report.js";
 
@@ -28,6 +28,16 @@ async function freshDatabase(serverUrl: string, name = "pr_sync_bench"): Promise
 async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
   const fleetOnly = process.argv.includes("--fleet");
+  // --cases=fairness,catch-up: only those fleet cases.
+  const cases = process.argv
+    .find((a) => a.startsWith("--cases="))
+    ?.slice("--cases=".length)
+    .split(",")
+    .map((name) => {
+      if (!(FLEET_CASES as readonly string[]).includes(name))
+        throw new Error(`unknown fleet case "${name}"; the cases are ${FLEET_CASES.join(", ")}`);
+      return name as FleetCase;
+    });
   const server = process.env.BENCH_DATABASE_URL
     ? undefined
     : await startEmbeddedPostgres({
@@ -50,7 +60,12 @@ async function main(): Promise<void> {
       write("results.json", results);
     }
     if (fleetOnly || !quick) {
-      const fleet = await runFleetBench({ quick, freshDatabase: (name) => freshDatabase(serverUrl, name), progress });
+      const fleet = await runFleetBench({
+        quick,
+        ...(cases ? { cases } : {}),
+        freshDatabase: (name) => freshDatabase(serverUrl, name),
+        progress,
+      });
       console.log(`\n${formatFleetReport(fleet)}\n`);
       write("fleet-results.json", fleet);
     }

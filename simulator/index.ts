@@ -20,7 +20,7 @@ import {
   type SignedDelivery,
 } from "./webhooks.js";
 
-export { IDS, ORGANIZATION_LOGINS, HOSTILE_TITLES } from "./generate.js";
+export { FLEET_IDS, IDS, ORGANIZATION_LOGINS, HOSTILE_TITLES } from "./generate.js";
 export type { DatasetOptions } from "./generate.js";
 export type { Faults } from "./faults.js";
 export type { GroundTruth } from "./ground-truth.js";

@@ -18,30 +18,41 @@ export interface AdmissionRule {
 /** A job counts as admitted while it is enabled and queued or locked. */
 const ADMITTED = `NOT disabled AND (next_run_at IS NOT NULL OR locked_at IS NOT NULL)`;
 
+/**
+ * A group's only admitted job is due this much earlier than its others. Workers take due jobs oldest first, so
+ * every group's first job runs before any group's second one: a group installed behind a crowd of others
+ * waits for one job per group ahead of it, not for all their slots' worth.
+ */
+export const FIRST_JOB_HEAD_START_MS = 3_600_000;
+
 /** Takes the group's admission lock for the rest of the client's transaction. */
 export async function lockAdmission(client: pg.PoolClient, name: string, group: string): Promise<void> {
   await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [ADMISSION_LOCK_CLASS, `${name}:${group}`]);
 }
 
-/** Whether a new job of the group must wait; call under lockAdmission. */
-export async function mustWait(
+/**
+ * Whether a new job of the group must wait, and if not, whether it is the group's only admitted job (it then
+ * gets the head start); call under lockAdmission.
+ */
+export async function admissionFor(
   client: pg.PoolClient,
   table: string,
   name: string,
   rule: AdmissionRule,
   group: string,
-): Promise<boolean> {
+): Promise<"wait" | "first" | "admitted"> {
   const { rows } = await client.query<{ admitted: number }>(
     `SELECT count(*)::int AS admitted FROM ${table} WHERE name = $1 AND data->>$2 = $3 AND ${ADMITTED}`,
     [name, rule.groupBy, group],
   );
-  return (rows[0]?.admitted ?? 0) >= rule.limit;
+  const admitted = rows[0]?.admitted ?? 0;
+  return admitted >= rule.limit ? "wait" : admitted === 0 ? "first" : "admitted";
 }
 
 /**
  * Admits waiting jobs, oldest first, until each group has `limit` admitted; only `group` when given, else
  * every group (the periodic sweep, which also heals a group whose admitted job was cancelled). Returns the ids
- * admitted, now due.
+ * admitted, now due (a group's only one with the head start).
  */
 export async function admitWaiting(
   pool: pg.Pool,
@@ -61,11 +72,13 @@ export async function admitWaiting(
        WHERE name = $1 AND ${ADMITTED} AND ($4::text IS NULL OR data->>$2 = $4)
        GROUP BY 1
     )
-    UPDATE ${table} j SET disabled = false, next_run_at = now()
+    UPDATE ${table} j SET disabled = false,
+           next_run_at = now() - CASE WHEN w.place = 1 AND COALESCE(a.n, 0) = 0
+                                      THEN make_interval(secs => $5::float8 / 1000) ELSE interval '0' END
       FROM waiting w LEFT JOIN admitted a ON a.grp = w.grp
      WHERE j.id = w.id AND w.place <= $3 - COALESCE(a.n, 0)
     RETURNING j.id`;
-  const params = [name, rule.groupBy, rule.limit, group ?? null];
+  const params = [name, rule.groupBy, rule.limit, group ?? null, FIRST_JOB_HEAD_START_MS];
   if (group === undefined) {
     const { rows } = await pool.query<{ id: string }>(sql, params);
     return rows.map((r) => r.id);

@@ -1,6 +1,6 @@
 import type { Agenda } from "agenda";
 import type pg from "pg";
-import { lockAdmission, mustWait } from "./admission.js";
+import { admissionFor, FIRST_JOB_HEAD_START_MS, lockAdmission } from "./admission.js";
 import type { AnyJobDefinition } from "./job-definition.js";
 
 export const AGENDA_TABLE = "agenda_jobs";
@@ -38,12 +38,15 @@ export async function enqueueJob(options: {
 }): Promise<EnqueueResult> {
   const { pool, agenda, definition, data } = options;
   const name = definition.name;
-  const save = async (waits = false) => {
+  const save = async (admission?: "wait" | "first" | "admitted") => {
+    const due = options.at ?? new Date();
+    const headStart = admission === "first" && due.getTime() <= Date.now() ? FIRST_JOB_HEAD_START_MS : 0;
     const job = agenda.create(name, data);
-    job.schedule(options.at ?? new Date());
-    if (waits) job.disable();
+    job.schedule(new Date(due.getTime() - headStart));
+    if (admission === "wait") job.disable();
     await job.save();
-    return { created: true, jobId: String(job.attrs._id), nextRunAt: job.attrs.nextRunAt ?? null, running: false };
+    const nextRunAt = headStart ? due : (job.attrs.nextRunAt ?? null);
+    return { created: true, jobId: String(job.attrs._id), nextRunAt, running: false };
   };
   if (!definition.uniqueBy && !definition.admission) return save();
 
@@ -63,7 +66,9 @@ export async function enqueueJob(options: {
     if (rule && !existing[0]) await lockAdmission(client, name, String(value(rule.groupBy)));
     const result = existing[0]
       ? { created: false, jobId: existing[0].id, nextRunAt: existing[0].nextRunAt, running: existing[0].running }
-      : await save(rule ? await mustWait(client, AGENDA_TABLE, name, rule, String(value(rule.groupBy))) : false);
+      : await save(
+          rule ? await admissionFor(client, AGENDA_TABLE, name, rule, String(value(rule.groupBy))) : undefined,
+        );
     await client.query("COMMIT");
     return result;
   } catch (error) {

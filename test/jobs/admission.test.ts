@@ -54,3 +54,41 @@ describe("an installation with more repositories than sync slots", () => {
     expect(events).toEqual(Array.from({ length: 4 }, () => ["sync started", "sync complete"]).flat());
   });
 });
+
+describe("a process whose sync places are all taken while more syncs are due", () => {
+  let database: TestDatabase;
+  let sim: GitHubSimulator;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    sim = await startSmallSimulator({
+      repositoriesPerOrganization: 3,
+      pullRequestsPerRepository: 40,
+      pullRequestsWithManyReviews: 0,
+      faults: { latencyMs: 20 },
+    });
+    // Every sync is admitted (three slots), but the process runs one at a time. Agenda scans once a minute
+    // and nothing sweeps: a due sync can only start in time if the end of the previous one hands its place on.
+    app = await startAppOnSimulator(sim, database, {
+      env: { INSTALLATION_SYNC_CONCURRENCY: "3", GLOBAL_SYNC_CONCURRENCY: "1" },
+      start: { processEveryMs: 60_000, tuning: { sweepMs: 60_000, busyRetryMs: 60_000 } },
+    });
+  });
+  afterAll(async () => {
+    await app.stop();
+    await sim.stop();
+    await database.drop();
+  });
+
+  it("starts the next due sync as soon as a running one ends, without waiting for the next scan", async () => {
+    expect((await sim.sendInstallationCreated(INSTALLATION_ID)).status).toBe(200);
+    await waitForSyncComplete(database.url, 30_000);
+    const events = app.logs
+      .map((line) => JSON.parse(line) as { msg: string })
+      .filter((l) => l.msg === "sync started" || l.msg === "sync complete")
+      .map((l) => l.msg);
+    // One place: the three syncs run one after the other, each exactly once.
+    expect(events).toEqual(Array.from({ length: 3 }, () => ["sync started", "sync complete"]).flat());
+  });
+});

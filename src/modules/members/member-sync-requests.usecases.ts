@@ -15,6 +15,8 @@ export async function requestMemberSync(options: {
   db: Database;
   queue: JobQueue;
   installationId: number;
+  /** When the sync is due (default now): the daily catch-up spreads member syncs like repository syncs. */
+  at?: Date;
 }): Promise<MemberSyncRequestResult> {
   const installation = await getInstallation(options.db, options.installationId);
   if (!installation || !isInstallationLive(installation)) {
@@ -27,5 +29,6 @@ export async function requestMemberSync(options: {
     return { outcome: "not_applicable" };
   }
   const data: MemberSyncJobData = { installationId: installation.id };
-  return { outcome: "queued", job: await options.queue.enqueue("members.sync", data) };
+  const job = await options.queue.enqueue("members.sync", data, options.at ? { at: options.at } : {});
+  return { outcome: "queued", job };
 }

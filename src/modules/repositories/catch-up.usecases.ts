@@ -11,7 +11,8 @@ import { isInstallationLive } from "../installations/installations.models.js";
  * The daily catch-up: a sync for every active repository of every live installation, and a member
  * sync for each organization. A repository whose first sync never finished gets its backfill; one
  * that already has a sync queued or running keeps it. With a spread, each installation's syncs are
- * queued by a fan-out job at its own offset in the window, so a fleet does not start in one burst.
+ * queued by a fan-out job at its own offset in the window, and its member sync is due at the same offset, so a
+ * fleet does not start in one burst.
  */
 export async function catchUpEverything(deps: { db: Database; queue: JobQueue; now?: Date; spreadMs?: number }) {
   let queued = 0;
@@ -20,8 +21,11 @@ export async function catchUpEverything(deps: { db: Database; queue: JobQueue; n
   let scheduled = 0;
   for (const installation of await listInstallations(deps.db)) {
     if (!isInstallationLive(installation)) continue;
-    if (deps.spreadMs && deps.now) {
-      const at = new Date(deps.now.getTime() + catchUpOffsetMs(installation.id, deps.spreadMs));
+    const at =
+      deps.spreadMs && deps.now
+        ? new Date(deps.now.getTime() + catchUpOffsetMs(installation.id, deps.spreadMs))
+        : undefined;
+    if (at) {
       const data: RepositoryFanOutJobData = { installationId: installation.id, repositoryIds: "all", kind: "catch-up" };
       await deps.queue.enqueue("repositories.fan-out", data, { at });
       scheduled += 1;
@@ -36,7 +40,7 @@ export async function catchUpEverything(deps: { db: Database; queue: JobQueue; n
       alreadyQueued += summary.alreadyQueued;
     }
     if (installation.accountType !== "Organization") continue;
-    const result = await requestMemberSync({ ...deps, installationId: installation.id });
+    const result = await requestMemberSync({ ...deps, installationId: installation.id, ...(at ? { at } : {}) });
     if (result.outcome === "queued" && result.job.created) memberSyncs += 1;
   }
   return { queued, alreadyQueued, memberSyncs, scheduled };

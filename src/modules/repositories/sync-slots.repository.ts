@@ -37,9 +37,9 @@ export async function acquireSyncSlot(pool: pg.Pool, installationId: number, slo
                 SLOT_LOCK_CLASS,
                 `${installationId}:${slot}`,
               ]);
-              client.release();
+              done();
             } catch (error) {
-              client.release(error as Error);
+              done(error as Error);
             }
           },
         };

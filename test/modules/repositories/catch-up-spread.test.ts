@@ -41,25 +41,32 @@ describe("catch-up spread over a window", () => {
       await database.db
         .insert(installations)
         .values({ id: 504, accountLogin: "gone", accountId: 504, accountType: "User", deletedAt: new Date() });
+      await database.db
+        .insert(installations)
+        .values({ id: 505, accountLogin: "org505", accountId: 505, accountType: "Organization" });
     });
     afterAll(async () => {
       await app.stop();
       await database.drop();
     });
 
-    it("queues each live installation's fan-out at its own offset and no sync before then", async () => {
+    it("queues each live installation's fan-out, and an organization's member sync, at its own offset and nothing before then", async () => {
       const now = new Date("2026-11-30T04:00:00Z");
       const summary = await catchUpEverything({ db: app.runtime.db, queue: app.runtime.queue, now, spreadMs: HOUR });
-      expect(summary).toEqual({ queued: 0, alreadyQueued: 0, memberSyncs: 0, scheduled: 3 });
+      expect(summary).toEqual({ queued: 0, alreadyQueued: 0, memberSyncs: 1, scheduled: 4 });
       const { rows } = await database.pool.query<{ name: string; data: { installationId: number }; at: Date }>(
-        `SELECT name, data, next_run_at AS at FROM ${AGENDA_TABLE} ORDER BY (data->>'installationId')::int`,
+        `SELECT name, data, next_run_at AS at FROM ${AGENDA_TABLE} ORDER BY (data->>'installationId')::int, name`,
       );
+      const at = (id: number) => new Date(now.getTime() + catchUpOffsetMs(id, HOUR));
       expect(rows).toEqual(
-        [501, 502, 503].map((id) => ({
-          name: "repositories.fan-out",
-          data: { installationId: id, repositoryIds: "all", kind: "catch-up" },
-          at: new Date(now.getTime() + catchUpOffsetMs(id, HOUR)),
-        })),
+        [
+          ...[501, 502, 503, 505].map((id) => ({
+            name: "repositories.fan-out",
+            data: { installationId: id, repositoryIds: "all", kind: "catch-up" },
+            at: at(id),
+          })),
+          { name: "members.sync", data: { installationId: 505 }, at: at(505) },
+        ].sort((a, b) => a.data.installationId - b.data.installationId || a.name.localeCompare(b.name)),
       );
     });
   });
