@@ -91,53 +91,9 @@ export async function createJobQueue(options: {
   let started = false;
   let sweeper: NodeJS.Timeout | undefined;
 
-  /** Tells every process's Agenda (LISTEN/NOTIFY) that a job of `name` is due now, instead of waiting for its next scan. */
-  const wake = async (name: string, jobId: string) => {
-    const channel = backend.notificationChannel;
-    if (!channel || channel.state !== "connected") return;
-    await channel.publish({
-      jobId: toJobId(jobId),
-      jobName: name,
-      nextRunAt: new Date(),
-      priority: 0,
-      timestamp: new Date(),
-    });
-  };
-  const admitted = async (definition: AnyJobDefinition, group?: string) => {
-    if (!definition.admission) return [];
-    return admitWaiting(pool, AGENDA_TABLE, definition.name, definition.admission, group);
-  };
-  // The moment a job ends here its place is taken: the group's next waiting job is admitted, and once Agenda
-  // has freed the place, every process looks for a due job of that name. Agenda itself only refills its
-  // places at its next scan, so without this a freed place would idle while due jobs wait.
-  // Other processes' jobs arrive here too, as state notifications without attrs: their own process wakes.
-  agenda.on("complete", (job: Job<unknown> | { attrs?: undefined }) => {
-    if (!job.attrs) return;
-    const definition = byName.get(job.attrs.name);
-    if (!definition) return;
-    const finishedId = String(job.attrs._id);
-    const group = definition.admission
-      ? String((job.attrs.data as Record<string, unknown>)[definition.admission.groupBy])
-      : undefined;
-    admitted(definition, group)
-      .then(async (ids) => {
-        await waitUntilSettled(pool, AGENDA_TABLE, finishedId);
-        await wake(definition.name, ids[0] ?? finishedId);
-      })
-      .catch((error: unknown) => log.warn({ err: error }, "could not hand the finished job's place on"));
-  });
-  async function sweep() {
-    const released = await releaseDeadWorkersJobs(pool, AGENDA_TABLE, { graceMs: options.deadWorkerGraceMs ?? 5_000 });
-    if (released.length > 0) log.warn({ jobs: released }, "released the jobs of workers that died");
-    for (const { name, id } of released) await wake(name, id);
-    let admittedCount = 0;
-    for (const definition of byName.values()) {
-      const ids = await admitted(definition);
-      if (ids[0]) await wake(definition.name, ids[0]);
-      admittedCount += ids.length;
-    }
-    return { released: released.length, admitted: admittedCount };
-  }
+  const places = keepPlacesBusy({ pool, log, backend, byName, deadWorkerGraceMs: options.deadWorkerGraceMs });
+  agenda.on("complete", places.onComplete);
+  const { sweep } = places;
 
   function define(definition: AnyJobDefinition) {
     byName.set(definition.name, definition);
@@ -182,4 +138,67 @@ export async function createJobQueue(options: {
     },
     isRunning: () => started,
   };
+}
+
+/**
+ * Keeps freed places busy: when a job ends, its group's next waiting job is admitted and every process is told
+ * a job of that name is due; the sweep does the same for dead workers' jobs and for waiting jobs with room.
+ */
+function keepPlacesBusy(options: {
+  pool: pg.Pool;
+  log: Logger;
+  backend: PostgresBackend;
+  byName: Map<string, AnyJobDefinition>;
+  deadWorkerGraceMs: number | undefined;
+}) {
+  const { pool, log, backend, byName, deadWorkerGraceMs } = options;
+  /** Tells every process's Agenda (LISTEN/NOTIFY) that a job of `name` is due now, instead of waiting for its next scan. */
+  const wake = async (name: string, jobId: string) => {
+    const channel = backend.notificationChannel;
+    if (!channel || channel.state !== "connected") return;
+    await channel.publish({
+      jobId: toJobId(jobId),
+      jobName: name,
+      nextRunAt: new Date(),
+      priority: 0,
+      timestamp: new Date(),
+    });
+  };
+  const admitted = async (definition: AnyJobDefinition, group?: string) => {
+    if (!definition.admission) return [];
+    return admitWaiting(pool, AGENDA_TABLE, definition.name, definition.admission, group);
+  };
+  // The moment a job ends here its place is taken: the group's next waiting job is admitted, and once Agenda
+  // has freed the place, every process looks for a due job of that name. Agenda itself only refills its
+  // places at its next scan, so without this a freed place would idle while due jobs wait.
+  // Other processes' jobs arrive here too, as state notifications without attrs: their own process wakes.
+  const onComplete = (job: Job<unknown> | { attrs?: undefined }) => {
+    if (!job.attrs) return;
+    const definition = byName.get(job.attrs.name);
+    if (!definition) return;
+    const finishedId = String(job.attrs._id);
+    const group = definition.admission
+      ? String((job.attrs.data as Record<string, unknown>)[definition.admission.groupBy])
+      : undefined;
+    admitted(definition, group)
+      .then(async (ids) => {
+        await waitUntilSettled(pool, AGENDA_TABLE, finishedId);
+        await wake(definition.name, ids[0] ?? finishedId);
+      })
+      .catch((error: unknown) => log.warn({ err: error }, "could not hand the finished job's place on"));
+  };
+  async function sweep() {
+    const released = await releaseDeadWorkersJobs(pool, AGENDA_TABLE, { graceMs: deadWorkerGraceMs ?? 5_000 });
+    if (released.length > 0) log.warn({ jobs: released }, "released the jobs of workers that died");
+    for (const { name, id } of released) await wake(name, id);
+    let admittedCount = 0;
+    for (const definition of byName.values()) {
+      const ids = await admitted(definition);
+      if (ids[0]) await wake(definition.name, ids[0]);
+      admittedCount += ids.length;
+    }
+    return { released: released.length, admitted: admittedCount };
+  }
+
+  return { onComplete, sweep };
 }

@@ -13,6 +13,7 @@ export interface Metrics {
  * one process). Counters are updated where things happen; gauges read the database at scrape time, so
  * every instance reports the same job, budget and email state.
  */
+// eslint-disable-next-line max-lines-per-function -- one declaration per Prometheus metric, no logic
 export function createMetrics(pool: pg.Pool): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "prsync_process_" });
