@@ -10,6 +10,7 @@ import { IDS, startGitHubSimulator, type GitHubSimulator } from "../simulator/in
 import { countRequests, requestsSince } from "./app-sync.js";
 import { measureFleetCatchUp, catchUpRows, type FleetCatchUpFigure } from "./fleet-catch-up.js";
 import { fairnessRows, measureFairness, type FairnessFigure } from "./fleet-fairness.js";
+import { measureRoles, rolesRows, type RolesFigure } from "./fleet-roles.js";
 import { allComplete, count, envFor, formatTable, kill, seconds, waitUntil } from "./fleet-support.js";
 import { startPrSyncProcess, type PrSyncProcess } from "./pr-sync-handle.js";
 
@@ -37,6 +38,7 @@ export interface FleetResults {
   schedule?: ScheduleFigure;
   crash?: CrashFigure;
   fairness?: FairnessFigure;
+  roles?: RolesFigure;
   catchUp?: FleetCatchUpFigure;
   load: { atStart: number; atEnd: number };
 }
@@ -170,7 +172,7 @@ async function measureCrash(freshDatabase: (name: string) => Promise<string>, qu
   }
 }
 
-export const FLEET_CASES = ["schedule", "crash", "fairness", "catch-up"] as const;
+export const FLEET_CASES = ["schedule", "crash", "fairness", "catch-up", "roles"] as const;
 export type FleetCase = (typeof FLEET_CASES)[number];
 
 /** Runs the chosen fleet cases one after the other (they share the machine, not their databases). */
@@ -195,6 +197,10 @@ export async function runFleetBench(options: {
   if (cases.has("fairness")) {
     progress("fleet: many small installations installed at once…");
     results.fairness = await measureFairness(options.freshDatabase, options.quick);
+  }
+  if (cases.has("roles")) {
+    progress("fleet: webhooks on a web process while two workers backfill…");
+    results.roles = await measureRoles(options.freshDatabase, options.quick);
   }
   if (cases.has("catch-up")) {
     progress("fleet: the daily catch-up of idle repositories across many installations…");
@@ -234,6 +240,7 @@ export function formatFleetReport(results: FleetResults): string {
     ...(results.schedule ? scheduleRows(results.schedule) : []),
     ...(results.crash ? crashRows(results.crash) : []),
     ...(results.fairness ? fairnessRows(results.fairness) : []),
+    ...(results.roles ? rolesRows(results.roles) : []),
     ...(results.catchUp ? catchUpRows(results.catchUp) : []),
   ];
   return [
