@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { bigintArray } from "../../db/sql-arrays.js";
 import { isPeerReview } from "../pull-requests/pull-requests.repository.js";
 import { insights, type InsightsTotals, type WeeklyInsight } from "./insights.table.js";
 
@@ -21,8 +22,6 @@ export interface SlowestMerge {
   url: string;
   cycleHours: number;
 }
-
-const idArray = (ids: number[]) => `{${ids.map((id) => Math.trunc(id)).join(",")}}`;
 
 const hours = (later: SQL, earlier: SQL) => sql`(extract(epoch FROM (${later} - ${earlier})) / 3600.0)::float8`;
 const within = (column: SQL) => sql`${column} >= (SELECT s FROM bounds) AND ${column} <= (SELECT e FROM bounds)`;
@@ -69,7 +68,7 @@ function scope(window: InsightsWindow): SQL {
       SELECT id, state, created_at, merged_at, closed_at, first_review_at, author_id, author_login
         FROM pull_requests
        -- Opening, merging, closing and a review each move updated_at, so older rows cannot count.
-       WHERE repository_id = ANY(${idArray(window.repositoryIds)}::bigint[])
+       WHERE repository_id = ANY(${bigintArray(window.repositoryIds)})
          AND updated_at >= ${window.windowStart.toISOString()}::timestamptz
     )`;
 }
@@ -151,7 +150,7 @@ export async function querySlowestMerges(db: Database, window: InsightsWindow): 
     SELECT DISTINCT ON (repository_id) repository_id, number, title, url,
            ${hours(sql`merged_at`, sql`created_at`)} AS cycle_hours
       FROM pull_requests
-     WHERE repository_id = ANY(${idArray(window.repositoryIds)}::bigint[])
+     WHERE repository_id = ANY(${bigintArray(window.repositoryIds)})
        AND merged_at >= ${window.windowStart.toISOString()}::timestamptz
        AND merged_at <= ${window.windowEnd.toISOString()}::timestamptz
      ORDER BY repository_id, merged_at - created_at DESC, number`);

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { bigintArray } from "../../db/sql-arrays.js";
 
 /** One installation's totals for its overview, counted in the database over every repository. */
 export interface OverviewRow {
@@ -34,7 +35,6 @@ export interface ErrorReasonRow {
 }
 
 const date = (value: unknown) => (value instanceof Date ? value : typeof value === "string" ? new Date(value) : null);
-const idArray = (ids: number[]) => `{${ids.map((id) => Math.trunc(id)).join(",")}}`;
 
 /**
  * Overview totals of each installation in `ids`, in one round trip: repository states, the share
@@ -49,7 +49,7 @@ export async function queryOverviews(
   const now = options.now.toISOString();
   const hourAgo = new Date(options.now.getTime() - 3_600_000).toISOString();
   const result = await db.execute<Record<string, unknown>>(sql`
-    WITH ids AS (SELECT unnest(${idArray(ids)}::bigint[]) AS id),
+    WITH ids AS (SELECT unnest(${bigintArray(ids)}) AS id),
     repos AS (
       SELECT r.installation_id,
              count(*)::int AS total,
