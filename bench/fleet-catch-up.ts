@@ -5,7 +5,7 @@
 import type pg from "pg";
 import { createPool } from "../src/db/pool.js";
 import { FLEET_IDS, startGitHubSimulator, type GitHubSimulator } from "../simulator/index.js";
-import { count, envFor, seconds, waitUntil } from "./fleet-support.js";
+import { count, envFor, seconds, waitUntil, NO_RATE_LIMIT } from "./fleet-support.js";
 import { startPrSyncProcess } from "./pr-sync-handle.js";
 
 export interface FleetCatchUpFigure {
@@ -76,7 +76,7 @@ export async function measureFleetCatchUp(
     membersPerOrganization: 5,
     // Two pull requests per repository over 60 days: most repositories have nothing new since yesterday.
     fleet: { organizations: size.installations, repositoriesPerOrganization: 10, pullRequestsPerRepository: 2 },
-    rateLimit: { core: 1_000_000, graphql: 1_000_000 },
+    rateLimit: NO_RATE_LIMIT,
     faults: { latencyMs: size.latencyMs },
   });
   const databaseUrl = await freshDatabase("pr_sync_bench_catch_up");

@@ -6,7 +6,7 @@ import type pg from "pg";
 import { createPool } from "../src/db/pool.js";
 import { WEBHOOK_PATH } from "../src/start.js";
 import { FLEET_IDS, startGitHubSimulator } from "../simulator/index.js";
-import { allComplete, envFor, seconds, waitUntil } from "./fleet-support.js";
+import { allComplete, envFor, seconds, waitUntil, NO_RATE_LIMIT } from "./fleet-support.js";
 import { startPrSyncProcess } from "./pr-sync-handle.js";
 
 export interface FairnessFigure {
@@ -71,7 +71,7 @@ export async function measureFairness(
       repositoriesPerOrganization: repositoriesEach,
       pullRequestsPerRepository: 150,
     },
-    rateLimit: { core: 1_000_000, graphql: 1_000_000 },
+    rateLimit: NO_RATE_LIMIT,
     faults: { latencyMs: size.latencyMs },
   });
   const databaseUrl = await freshDatabase("pr_sync_bench_fairness");

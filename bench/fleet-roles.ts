@@ -7,7 +7,7 @@ import type pg from "pg";
 import { createPool } from "../src/db/pool.js";
 import { WEBHOOK_PATH } from "../src/start.js";
 import { IDS, startGitHubSimulator } from "../simulator/index.js";
-import { allComplete, count, envFor, waitUntil } from "./fleet-support.js";
+import { allComplete, count, envFor, waitUntil, NO_RATE_LIMIT } from "./fleet-support.js";
 import { startPrSyncProcess } from "./pr-sync-handle.js";
 import { loadWebhooks, type WebhookLoadResult } from "./webhook-load.js";
 
@@ -28,7 +28,7 @@ export async function measureRoles(freshDatabase: (name: string) => Promise<stri
     repositoriesPerOrganization: quick ? 6 : 10,
     pullRequestsPerRepository: quick ? 3_000 : 5_000,
     membersPerOrganization: 20,
-    rateLimit: { core: 1_000_000, graphql: 1_000_000 },
+    rateLimit: NO_RATE_LIMIT,
     faults: { latencyMs: 300 },
   });
   // Every repository syncs at once, spread over both workers: the heaviest backfill one installation can make.

@@ -4,6 +4,9 @@ import type pg from "pg";
 import type { GitHubSimulator } from "../simulator/index.js";
 import type { PrSyncProcess } from "./pr-sync-handle.js";
 
+/** Budgets no fleet case can spend: the cases measure scheduling, not GitHub's rate limit. */
+export const NO_RATE_LIMIT = { core: 1_000_000, graphql: 1_000_000 };
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function count(pool: pg.Pool, sql: string, params: unknown[] = []): Promise<number> {

@@ -11,7 +11,7 @@ import { countRequests, requestsSince } from "./app-sync.js";
 import { measureFleetCatchUp, catchUpRows, type FleetCatchUpFigure } from "./fleet-catch-up.js";
 import { fairnessRows, measureFairness, type FairnessFigure } from "./fleet-fairness.js";
 import { measureRoles, rolesRows, type RolesFigure } from "./fleet-roles.js";
-import { allComplete, count, envFor, formatTable, kill, seconds, waitUntil } from "./fleet-support.js";
+import { allComplete, count, envFor, formatTable, kill, seconds, waitUntil, NO_RATE_LIMIT } from "./fleet-support.js";
 import { startPrSyncProcess, type PrSyncProcess } from "./pr-sync-handle.js";
 
 export interface ScheduleFigure {
@@ -64,7 +64,7 @@ async function measureSchedule(freshDatabase: (name: string) => Promise<string>,
     repositoriesPerOrganization: size.repositories,
     pullRequestsPerRepository: size.pullRequests,
     membersPerOrganization: 20,
-    rateLimit: { core: 1_000_000, graphql: 1_000_000 },
+    rateLimit: NO_RATE_LIMIT,
     faults: { latencyMs: size.latencyMs },
   });
   const databaseUrl = await freshDatabase("pr_sync_bench_schedule");
@@ -107,7 +107,7 @@ async function measureCrash(freshDatabase: (name: string) => Promise<string>, qu
     repositoriesPerOrganization: quick ? 4 : 10,
     pullRequestsPerRepository: quick ? 1_000 : 1_500,
     membersPerOrganization: 20,
-    rateLimit: { core: 1_000_000, graphql: 1_000_000 },
+    rateLimit: NO_RATE_LIMIT,
     faults: { latencyMs: quick ? 200 : 300 },
   });
   const run = async (name: string, body: (pool: pg.Pool, url: string) => Promise<CrashFigure[keyof CrashFigure]>) => {
