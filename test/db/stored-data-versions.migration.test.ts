@@ -19,7 +19,7 @@ function migrationsBefore(tag: string): string {
   return dir;
 }
 
-describe("migration 0003 on a database that already holds pull requests", () => {
+describe("migrations 0003 and 0004 on a database that already holds pull requests", () => {
   let database: TestDatabase;
   let before: string;
 
@@ -53,8 +53,10 @@ describe("migration 0003 on a database that already holds pull requests", () => 
 
     await runMigrations(pool);
 
+    // Migration 0004 moved the counts into striped rows, summed on read.
     const repositories = await pool.query<{ id: string; pull_request_count: number }>(
-      "SELECT id, pull_request_count FROM repositories ORDER BY id",
+      `SELECT repository_id AS id, sum(pull_request_count)::int AS pull_request_count
+         FROM repository_data_counts GROUP BY 1 ORDER BY 1`,
     );
     expect(repositories.rows.map((r) => [Number(r.id), r.pull_request_count])).toEqual([
       [11, 2],

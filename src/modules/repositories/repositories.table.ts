@@ -1,4 +1,4 @@
-import { bigint, boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
 import { installations } from "../installations/installations.table.js";
 
 export type SyncStatus = "pending" | "syncing" | "paused" | "complete" | "error";
@@ -46,15 +46,28 @@ export const repositories = pgTable(
     initialSyncFinishedAt: timestamp("initial_sync_finished_at", { withTimezone: true }),
     /** Which completion-email batch this repository belongs to. */
     notificationBatch: text("notification_batch"),
-    /**
-     * Raised by triggers (migration 0003) whenever a pull request or review of this repository is written
-     * or deleted: figures computed from its stored data stay valid while its data version does.
-     */
-    dataVersion: bigint("data_version", { mode: "number" }).notNull().default(0),
-    /** Pull requests stored for this repository, kept by the same triggers. */
-    pullRequestCount: integer("pull_request_count").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("repositories_installation_idx").on(t.installationId)],
+);
+
+/**
+ * Per repository, a data version raised whenever one of its pull requests or reviews is written or deleted,
+ * and its stored pull-request count: figures computed from its data stay valid while the version does.
+ * Triggers (migrations 0003 and 0004) keep them, so no write path can forget. Each database connection adds
+ * to its own stripe (its backend pid modulo 16) and readers sum the stripes: a sync's page transaction and a
+ * webhook for the same repository then rarely wait on the same row, as they did on the repository row.
+ */
+export const repositoryDataCounts = pgTable(
+  "repository_data_counts",
+  {
+    repositoryId: bigint("repository_id", { mode: "number" })
+      .notNull()
+      .references(() => repositories.id, { onDelete: "cascade" }),
+    stripe: smallint("stripe").notNull(),
+    dataVersion: bigint("data_version", { mode: "number" }).notNull().default(0),
+    pullRequestCount: integer("pull_request_count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.repositoryId, t.stripe] })],
 );

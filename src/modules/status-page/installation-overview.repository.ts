@@ -72,8 +72,9 @@ export async function queryOverviews(
        GROUP BY r.installation_id
     ),
     stored AS (
-      SELECT r.installation_id, sum(r.pull_request_count)::int AS pull_requests
+      SELECT r.installation_id, sum(c.pull_request_count)::int AS pull_requests
         FROM repositories r JOIN ids ON ids.id = r.installation_id
+        JOIN repository_data_counts c ON c.repository_id = r.id
        GROUP BY r.installation_id
     ),
     points AS (

@@ -4,7 +4,7 @@ import type { Database } from "../../db/client.js";
 import { insights } from "../insights/insights.table.js";
 import { installations } from "../installations/installations.table.js";
 import { pullRequests } from "../pull-requests/pull-requests.table.js";
-import { repositories } from "../repositories/repositories.table.js";
+import { repositories, repositoryDataCounts } from "../repositories/repositories.table.js";
 import type { SortOrder, StatusFilter } from "./status-page.listing.js";
 
 export type InstallationRow = typeof installations.$inferSelect;
@@ -73,6 +73,16 @@ function statusCondition(status: StatusFilter, stalledBefore: Date): SQL {
   return sql`(${repositories.active} AND ${repositories.status} = ${status})`;
 }
 
+/** A repository's stored pull requests and data version: the sums of its stripes (repositoryDataCounts). */
+const storedPullRequestCount =
+  sql<number>`(SELECT coalesce(sum(c.pull_request_count), 0) FROM ${repositoryDataCounts} c WHERE c.repository_id = ${repositories.id})`.mapWith(
+    Number,
+  );
+const dataVersion =
+  sql<number>`(SELECT coalesce(sum(c.data_version), 0) FROM ${repositoryDataCounts} c WHERE c.repository_id = ${repositories.id})`.mapWith(
+    Number,
+  );
+
 /** Problems first: the order a person fixing an installation wants to read it in. */
 const statusRank = sql`CASE ${repositories.status} WHEN 'error' THEN 0 WHEN 'paused' THEN 1 WHEN 'syncing' THEN 2 WHEN 'pending' THEN 3 ELSE 4 END`;
 
@@ -81,7 +91,7 @@ const sortTerms: Record<SortOrder, SQL[]> = {
   status: [statusRank],
   name: [],
   last_synced: [sql`${repositories.lastSyncedAt} DESC NULLS LAST`],
-  pull_requests: [sql`${repositories.pullRequestCount} DESC`],
+  pull_requests: [sql`${storedPullRequestCount} DESC`],
 };
 
 export type RepositoryCounts = Record<StatusFilter | "all", number>;
@@ -155,7 +165,7 @@ async function selectRepositoryDetails(
   const query = db
     .select({
       repository: repositories,
-      pullRequests: repositories.pullRequestCount,
+      pullRequests: storedPullRequestCount,
       // A correlated lookup on (repository_id, updated_at): index probes for the rows asked for, not the whole table.
       latestNumber: sql<
         number | null
@@ -192,7 +202,7 @@ export function listRepositoryNames(
       id: repositories.id,
       fullName: repositories.fullName,
       historySince: repositories.historySince,
-      dataVersion: repositories.dataVersion,
+      dataVersion,
     })
     .from(repositories)
     .where(and(eq(repositories.installationId, installationId), eq(repositories.active, true)))

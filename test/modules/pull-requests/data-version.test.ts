@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { repositories } from "../../../src/db/schema.js";
 import type { PullRequestInsert } from "../../../src/modules/pull-requests/pull-requests.mapper.js";
 import {
@@ -35,12 +35,15 @@ describe("the data version of a repository", () => {
   let web: number;
   let docs: number;
 
+  /** Each repository's version and count: the sums of its stripes, as every reader takes them. */
   const stored = async () => {
-    const rows = await database.db
-      .select({ id: repositories.id, version: repositories.dataVersion, count: repositories.pullRequestCount })
-      .from(repositories)
-      .where(inArray(repositories.id, [api, web, docs]));
-    return new Map(rows.map((r) => [r.id, r]));
+    const { rows } = await database.pool.query<{ id: string; version: number; count: number }>(
+      `SELECT r.id, coalesce(sum(c.data_version), 0)::int AS version, coalesce(sum(c.pull_request_count), 0)::int AS count
+         FROM repositories r LEFT JOIN repository_data_counts c ON c.repository_id = r.id
+        WHERE r.id = ANY($1) GROUP BY r.id`,
+      [[api, web, docs]],
+    );
+    return new Map(rows.map((r) => [Number(r.id), r]));
   };
   const versions = async () => {
     const of = await stored();
@@ -120,5 +123,50 @@ describe("the data version of a repository", () => {
       [1, 1],
       [0, 0],
     ]);
+  });
+
+  it("lets a webhook write a repository's pull request while a sync page of the same repository is uncommitted", async () => {
+    // Two connections in different stripes, as a webhook's and a sync's nearly always are (1 in 16 share one).
+    const clients = [];
+    for (let i = 0; i < 20 && new Set(clients.map((c) => c.stripe)).size < 2; i++) {
+      const client = await database.pool.connect();
+      const { rows } = await client.query<{ stripe: number }>("SELECT pg_backend_pid() % 16 AS stripe");
+      clients.push({ client, stripe: rows[0]!.stripe });
+    }
+    const page = clients[0]!;
+    const webhook = clients.find((c) => c.stripe !== page.stripe)!;
+    try {
+      await page.client.query("BEGIN");
+      await page.client.query(
+        `INSERT INTO pull_requests (id, repository_id, number, title, author_login, state, created_at, updated_at, base_ref, head_ref, url)
+         VALUES (90, $1, 90, 'page', 'alice', 'open', now(), now(), 'main', 'a', 'u')`,
+        [api],
+      );
+      await page.client.query("UPDATE repositories SET prs_synced = prs_synced + 1 WHERE id = $1", [api]);
+      await webhook.client.query("SET statement_timeout = '3s'");
+      await webhook.client.query(
+        `INSERT INTO pull_requests (id, repository_id, number, title, author_login, state, created_at, updated_at, base_ref, head_ref, url)
+         VALUES (91, $1, 91, 'webhook', 'alice', 'open', now(), now(), 'main', 'b', 'u')`,
+        [api],
+      );
+      await page.client.query("COMMIT");
+    } finally {
+      await webhook.client.query("RESET statement_timeout");
+      for (const { client } of clients) client.release();
+    }
+    expect(await counts()).toEqual([
+      [3, 3],
+      [1, 1],
+      [0, 0],
+    ]);
+  });
+
+  it("goes with its repository when the repository is deleted, pull requests and all", async () => {
+    await upsertPullRequests(database.db, [pr(8, docs)]);
+    await database.db.delete(repositories).where(eq(repositories.id, docs));
+    const { rows } = await database.pool.query("SELECT 1 FROM repository_data_counts WHERE repository_id = $1", [docs]);
+    expect(rows).toEqual([]);
+    await upsertPullRequests(database.db, [pr(7, web)]);
+    expect((await stored()).get(web)!.count).toBe(2);
   });
 });
