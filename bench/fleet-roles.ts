@@ -57,6 +57,8 @@ export async function measureRoles(freshDatabase: (name: string) => Promise<stri
     const stillRunning = !(await allComplete(pool)());
     await waitUntil("every first sync", allComplete(pool), 600_000);
     const backfillMs = Date.now() - started;
+    // What follows a backfill (insights, the completion email) runs first: idle means no job running or due.
+    await waitUntil("the workers to be idle", queueIdle(pool), 120_000);
     const idle = await load();
     if (!stillRunning) throw new Error("fleet bench: the backfill ended before the webhooks did; use more data");
     return {
@@ -73,6 +75,12 @@ export async function measureRoles(freshDatabase: (name: string) => Promise<stri
     await sim.stop();
   }
 }
+
+const queueIdle = (pool: pg.Pool) => async () =>
+  (await count(
+    pool,
+    "SELECT count(*) AS n FROM agenda_jobs WHERE locked_at IS NOT NULL OR (NOT disabled AND next_run_at <= now())",
+  )) === 0;
 
 async function runsPerRepository(pool: pg.Pool): Promise<{ min: number; max: number }> {
   const { rows } = await pool.query<{ min: number; max: number }>(

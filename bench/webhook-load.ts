@@ -1,4 +1,5 @@
-import autocannon from "autocannon";
+import { once } from "node:events";
+import { fork } from "node:child_process";
 import type { GitHubSimulator } from "../simulator/index.js";
 
 export interface WebhookLoadResult {
@@ -11,9 +12,27 @@ export interface WebhookLoadResult {
   errors: number;
 }
 
+/** What the load process is given: signed deliveries to cycle through (each sent under a fresh delivery id). */
+export interface LoadRun {
+  url: string;
+  rate: number;
+  seconds: number;
+  deliveries: { headers: Record<string, string>; body: string }[];
+}
+
+/** What the load process reports back. */
+export interface LoadTally {
+  sent: number;
+  average: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
 /**
  * Posts signed `pull_request` deliveries at a fixed rate, each with its own delivery GUID (pr-sync
- * de-duplicates on it), built from real pull requests of the installation under test.
+ * de-duplicates on it), built from real pull requests of the installation under test. The requests are sent
+ * and timed from a process of their own.
  */
 export async function loadWebhooks(options: {
   url: string;
@@ -22,29 +41,27 @@ export async function loadWebhooks(options: {
   rate: number;
   seconds: number;
 }): Promise<WebhookLoadResult> {
-  let index = 0;
-  const result = await autocannon({
-    url: options.url,
-    connections: 20,
-    duration: options.seconds,
-    overallRate: options.rate,
-    requests: [
-      {
-        method: "POST",
-        setupRequest: (request) => {
-          const signed = options.sim.signWebhook("pull_request", options.payloads[index++ % options.payloads.length]);
-          return { ...request, method: "POST", headers: signed.headers, body: signed.body };
-        },
-      },
-    ],
+  const deliveries = options.payloads.map((payload) => {
+    const signed = options.sim.signWebhook("pull_request", payload);
+    return { headers: signed.headers, body: signed.body };
   });
+  const run: LoadRun = { url: options.url, rate: options.rate, seconds: options.seconds, deliveries };
+  const child = fork(new URL("./webhook-load-process.ts", import.meta.url), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const exited = once(child, "exit").then(([code]) => {
+    throw new Error(`bench: the webhook load process exited (${String(code)}) without a tally`);
+  });
+  child.send(run);
+  const [tally] = (await Promise.race([once(child, "message"), exited])) as [LoadTally];
   return {
     rate: options.rate,
     seconds: options.seconds,
-    sent: result.requests.total,
-    throughputPerSecond: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
+    sent: tally.sent,
+    throughputPerSecond: Math.round(tally.average),
+    p50Ms: tally.p50,
+    p99Ms: tally.p99,
+    errors: tally.errors,
   };
 }
