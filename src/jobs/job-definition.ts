@@ -36,6 +36,12 @@ export interface JobDefinition<Name extends JobName> {
    * wait their turn without taking a worker's concurrency, and one is admitted the moment an admitted one ends.
    */
   admission?: { groupBy: JobDataKey<Name>; limit: number };
+  /**
+   * Shown the data of up to `jobs` of this job's next due runs that no worker holds yet, whenever a job of this
+   * process starts or ends and at every sweep, to prepare them outside any place (say, create the tokens they
+   * will need). It must return at once and never throw.
+   */
+  lookahead?: { jobs: number; prepare: (upcoming: JobRegistry[Name][]) => void };
   // A method, so the definition of one job is also a definition of "some job" in the list that registers them.
   handler(data: JobRegistry[Name], context: JobContext): Promise<void>;
 }
@@ -44,8 +50,12 @@ export interface JobDefinition<Name extends JobName> {
  * The definition of any registered job, as the queue holds them. Its data comes back from the database, where
  * enqueue() stored it checked against the same name; the handler is a method, so each job's definition fits here.
  */
-export interface AnyJobDefinition extends Omit<JobDefinition<JobName>, "uniqueBy" | "admission" | "handler"> {
+export interface AnyJobDefinition extends Omit<
+  JobDefinition<JobName>,
+  "uniqueBy" | "admission" | "lookahead" | "handler"
+> {
   uniqueBy?: string;
   admission?: { groupBy: string; limit: number };
+  lookahead?: { jobs: number; prepare: (upcoming: never[]) => void };
   handler(data: unknown, context: JobContext): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { releaseDeadWorkersJobs } from "./dead-worker-release.js";
 import type { AnyJobDefinition } from "./job-definition.js";
 import { AGENDA_TABLE, enqueueJob, pendingJobs, type EnqueueResult } from "./job-enqueue.js";
 import type { JobName, JobRegistry } from "./job-registry.js";
+import { createLookahead } from "./job-lookahead.js";
 import { defineJob } from "./job-runner.js";
 import { waitUntilSettled } from "./job-settled.js";
 
@@ -91,7 +92,7 @@ export async function createJobQueue(options: {
   let started = false;
   let sweeper: NodeJS.Timeout | undefined;
 
-  const places = keepPlacesBusy({ pool, log, backend, byName, deadWorkerGraceMs: options.deadWorkerGraceMs });
+  const places = keepPlacesBusy({ pool, log, agenda, backend, byName, deadWorkerGraceMs: options.deadWorkerGraceMs });
   agenda.on("complete", places.onComplete);
   const { sweep } = places;
 
@@ -147,11 +148,14 @@ export async function createJobQueue(options: {
 function keepPlacesBusy(options: {
   pool: pg.Pool;
   log: Logger;
+  agenda: Agenda;
   backend: PostgresBackend;
   byName: Map<string, AnyJobDefinition>;
   deadWorkerGraceMs: number | undefined;
 }) {
-  const { pool, log, backend, byName, deadWorkerGraceMs } = options;
+  const { pool, log, agenda, backend, byName, deadWorkerGraceMs } = options;
+  // Jobs starting, ending and swept into place are when the next ones move up: the time to prepare them.
+  const lookahead = createLookahead({ pool, log, agenda, table: AGENDA_TABLE, byName });
   /** Tells every process's Agenda (LISTEN/NOTIFY) that a job of `name` is due now, instead of waiting for its next scan. */
   const wake = async (name: string, jobId: string) => {
     const channel = backend.notificationChannel;
@@ -197,6 +201,7 @@ function keepPlacesBusy(options: {
       if (ids[0]) await wake(definition.name, ids[0]);
       admittedCount += ids.length;
     }
+    lookahead.poke();
     return { released: released.length, admitted: admittedCount };
   }
 

@@ -66,8 +66,8 @@ export async function runPagedJob<Outcome>(options: PagedJobOptions, steps: Page
       const low = github.meter.exhausted(options.rateLimitFloor, ["graphql"]);
       if (low) return await steps.pause(low.resetAt, github);
       const result = await steps.page(github);
-      await options.touch();
       if (result === "last") return await steps.finish(github);
+      await options.touch();
     } catch (error) {
       const decision = decideOnFailure({
         error,

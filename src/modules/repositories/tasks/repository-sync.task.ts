@@ -1,4 +1,5 @@
 import { createInstallationGitHub } from "../../../github/installation-client.js";
+import { createTokenWarmer } from "../../../github/token-warmer.js";
 import type { JobDefinition } from "../../../jobs/job-definition.js";
 import type { Runtime } from "../../../runtime.js";
 import { syncRepository } from "../repository-sync.usecases.js";
@@ -7,6 +8,7 @@ import { afterRepositorySync } from "../sync-followups.usecases.js";
 /** repository.sync: one per repository at a time; backfill, extension and catch-up. */
 export function repositorySyncTask(runtime: Runtime): JobDefinition<"repository.sync"> {
   const { config } = runtime;
+  const tokens = createTokenWarmer({ probot: runtime.probot, log: runtime.log });
   return {
     name: "repository.sync",
     concurrency: config.GLOBAL_SYNC_CONCURRENCY,
@@ -16,6 +18,11 @@ export function repositorySyncTask(runtime: Runtime): JobDefinition<"repository.
     // Syncs of one installation share its API budget and its sync slots: the ones beyond the slots wait,
     // and the next one starts as soon as a running one ends.
     admission: { groupBy: "installationId", limit: config.INSTALLATION_SYNC_CONCURRENCY },
+    // A first sync would otherwise spend a request's time creating its installation's token in its place.
+    lookahead: {
+      jobs: config.GLOBAL_SYNC_CONCURRENCY * 4,
+      prepare: (upcoming) => tokens.warm(upcoming.map((data) => data.installationId)),
+    },
     async handler(data, context) {
       const outcome = await syncRepository(
         {

@@ -1,0 +1,54 @@
+import type { Logger } from "pino";
+import type { Probot } from "probot";
+
+/** A token created this recently is still in Probot's cache (tokens live an hour; Probot keeps them 59 minutes). */
+const FRESH_MS = 30 * 60_000;
+
+/**
+ * Creates installation tokens ahead of the jobs that will need them, a few at a time, into Probot's token
+ * cache. Creating a token takes GitHub a request's time; done here, it is not done by a job holding one of
+ * the process's sync places. Failures are left to the job, which meets them with its own handling.
+ */
+export function createTokenWarmer(options: { probot: Probot; log: Logger; parallel?: number; now?: () => number }) {
+  const { probot, log } = options;
+  const parallel = options.parallel ?? 4;
+  const now = options.now ?? Date.now;
+  const warmedAt = new Map<number, number>();
+  const queued: number[] = [];
+  const waiting = new Set<number>();
+  let running = 0;
+
+  const next = () => {
+    while (running < parallel && queued.length > 0) {
+      const installationId = queued.shift()!;
+      running += 1;
+      // probot.auth only builds a client; asking it for its authentication creates the token, into the cache.
+      probot
+        .auth(installationId)
+        .then((octokit) => octokit.auth({ type: "installation" }))
+        .then(
+          () => warmedAt.set(installationId, now()),
+          (error: unknown) => log.debug({ err: error, installationId }, "could not create a token ahead of its sync"),
+        )
+        .finally(() => {
+          running -= 1;
+          waiting.delete(installationId);
+          next();
+        });
+    }
+  };
+
+  return {
+    /** Queues a token for each installation without a fresh one, in the order given. */
+    warm(installationIds: number[]) {
+      const horizon = now() - FRESH_MS;
+      for (const [id, at] of warmedAt) if (at < horizon) warmedAt.delete(id);
+      for (const id of installationIds) {
+        if (warmedAt.has(id) || waiting.has(id)) continue;
+        waiting.add(id);
+        queued.push(id);
+      }
+      next();
+    },
+  };
+}
