@@ -26,6 +26,8 @@ export async function syncRepository(deps: RepositorySyncDeps, job: RepositorySy
   if (!slot) return { outcome: "busy" };
   try {
     const run = await startRun(deps, job, found.repository);
+    // Checked just now, before the slot: the first page needs no second look.
+    let checkedJustNow = true;
     return await runPagedJob(
       {
         github: () => deps.github(found.repository.installationId),
@@ -37,7 +39,11 @@ export async function syncRepository(deps: RepositorySyncDeps, job: RepositorySy
         log: run.log,
       },
       {
-        stopped: () => stoppedSince(run),
+        stopped: () => {
+          if (!checkedJustNow) return stoppedSince(run);
+          checkedJustNow = false;
+          return Promise.resolve(undefined);
+        },
         page: (github) => {
           run.github = github;
           return run.cursor.skim ? skimPage(run, github) : syncPage(run, github);
