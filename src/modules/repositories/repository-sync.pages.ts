@@ -27,7 +27,10 @@ export async function syncPage(run: SyncRun, github: InstallationGitHub): Promis
   const inWindow = page.nodes.filter((n) => new Date(n.updatedAt) >= plan.windowStart);
   const reachedEnd = inWindow.length < page.nodes.length || !page.pageInfo.hasNextPage;
   const ids = inWindow.map((n) => n.databaseId!);
-  const reviews = await collectReviews(github, inWindow, await storedUpdatedAt(deps.db, ids));
+  // Only pull requests with more reviews than the page holds may need the stored times: usually none.
+  const morePaged = inWindow.filter((n) => n.reviews.pageInfo.hasNextPage).map((n) => n.databaseId!);
+  const known = morePaged.length > 0 ? await storedUpdatedAt(deps.db, morePaged) : new Map<number, Date>();
+  const reviews = await collectReviews(github, inWindow, known);
   run.cursor = { after: page.pageInfo.endCursor, ...(run.cursor.extending ? { extending: true } : {}) };
   run.totals.prs += inWindow.length;
   run.totals.reviews += reviews.length;
