@@ -16,29 +16,30 @@ SELECT "id", 0, "data_version", "pull_request_count" FROM "repositories";
 ALTER TABLE "repositories" DROP COLUMN "data_version";--> statement-breakpoint
 ALTER TABLE "repositories" DROP COLUMN "pull_request_count";
 --> statement-breakpoint
--- Adds one to the data version and the summed moves to the pull-request count of each repository named, in
--- this connection's stripe, in repository order (two writers sharing a stripe then never wait on each other in
--- a circle). A repository being deleted is skipped: its counts go with it.
-CREATE FUNCTION pr_sync_count_data(repository_ids bigint[], moves integer[]) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO repository_data_counts AS c (repository_id, stripe, data_version, pull_request_count)
-  SELECT m.repository_id, pg_backend_pid() % 16, 1, sum(m.move)
-    FROM unnest(repository_ids, moves) AS m(repository_id, move)
-   WHERE EXISTS (SELECT 1 FROM repositories r WHERE r.id = m.repository_id)
-   GROUP BY m.repository_id
-   ORDER BY m.repository_id
-  ON CONFLICT (repository_id, stripe) DO UPDATE
-     SET data_version = c.data_version + 1, pull_request_count = c.pull_request_count + excluded.pull_request_count
-$$;
---> statement-breakpoint
+-- Each statement adds one to the data version and the moves to the pull-request count of every repository it
+-- touched, in this connection's stripe, in repository order (two writers sharing a stripe then never wait on
+-- each other in a circle). A deleted pull request's repository may be going too (a cascade): skip it.
 CREATE OR REPLACE FUNCTION pr_sync_pull_requests_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    PERFORM pr_sync_count_data(array_agg(repository_id), array_agg(1)) FROM new_rows;
+    INSERT INTO repository_data_counts AS c (repository_id, stripe, data_version, pull_request_count)
+    SELECT repository_id, pg_backend_pid() % 16, 1, count(*) FROM new_rows GROUP BY 1 ORDER BY 1
+    ON CONFLICT (repository_id, stripe) DO UPDATE
+       SET data_version = c.data_version + 1, pull_request_count = c.pull_request_count + excluded.pull_request_count;
   ELSIF TG_OP = 'DELETE' THEN
-    PERFORM pr_sync_count_data(array_agg(repository_id), array_agg(-1)) FROM old_rows;
+    INSERT INTO repository_data_counts AS c (repository_id, stripe, data_version, pull_request_count)
+    SELECT o.repository_id, pg_backend_pid() % 16, 1, -count(*) FROM old_rows o
+     WHERE EXISTS (SELECT 1 FROM repositories r WHERE r.id = o.repository_id)
+     GROUP BY 1 ORDER BY 1
+    ON CONFLICT (repository_id, stripe) DO UPDATE
+       SET data_version = c.data_version + 1, pull_request_count = c.pull_request_count + excluded.pull_request_count;
   ELSE
-    PERFORM pr_sync_count_data(array_agg(repository_id), array_agg(move))
-       FROM (SELECT repository_id, 1 AS move FROM new_rows UNION ALL SELECT repository_id, -1 FROM old_rows) moves;
+    INSERT INTO repository_data_counts AS c (repository_id, stripe, data_version, pull_request_count)
+    SELECT repository_id, pg_backend_pid() % 16, 1, sum(move)
+      FROM (SELECT repository_id, 1 AS move FROM new_rows UNION ALL SELECT repository_id, -1 FROM old_rows) moves
+     GROUP BY 1 ORDER BY 1
+    ON CONFLICT (repository_id, stripe) DO UPDATE
+       SET data_version = c.data_version + 1, pull_request_count = c.pull_request_count + excluded.pull_request_count;
   END IF;
   RETURN NULL;
 END $$;
@@ -46,11 +47,15 @@ END $$;
 CREATE OR REPLACE FUNCTION pr_sync_reviews_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
-    PERFORM pr_sync_count_data(array_agg(p.repository_id), array_agg(0))
-       FROM old_rows c JOIN pull_requests p ON p.id = c.pull_request_id;
+    INSERT INTO repository_data_counts AS c (repository_id, stripe, data_version)
+    SELECT p.repository_id, pg_backend_pid() % 16, 1 FROM old_rows x JOIN pull_requests p ON p.id = x.pull_request_id
+     GROUP BY 1 ORDER BY 1
+    ON CONFLICT (repository_id, stripe) DO UPDATE SET data_version = c.data_version + 1;
   ELSE
-    PERFORM pr_sync_count_data(array_agg(p.repository_id), array_agg(0))
-       FROM new_rows c JOIN pull_requests p ON p.id = c.pull_request_id;
+    INSERT INTO repository_data_counts AS c (repository_id, stripe, data_version)
+    SELECT p.repository_id, pg_backend_pid() % 16, 1 FROM new_rows x JOIN pull_requests p ON p.id = x.pull_request_id
+     GROUP BY 1 ORDER BY 1
+    ON CONFLICT (repository_id, stripe) DO UPDATE SET data_version = c.data_version + 1;
   END IF;
   RETURN NULL;
 END $$;
