@@ -63,16 +63,23 @@ describe("creating installation tokens ahead of the jobs that need them", () => 
     expect([first.requests, second.requests]).toEqual([1, 1]);
   });
 
-  it("keeps no record of a token GitHub refused, so the next look asks again", async () => {
+  it("asks again for a token GitHub refused only after a minute, however often its jobs come up", async () => {
     const probot = newProbot();
     const refused = tokenEndpoint(9, 404);
-    const warmer = createTokenWarmer({ probot, log: pino({ level: "silent" }) });
+    let clock = Date.now();
+    const warmer = createTokenWarmer({ probot, log: pino({ level: "silent" }), now: () => clock });
 
     warmer.warm([9]);
     await waitFor(() => refused.requests === 1, { what: "the refused token request" });
     await new Promise((resolve) => setTimeout(resolve, 20));
     warmer.warm([9]);
-    await waitFor(() => refused.requests === 2, { what: "a second try" });
+    warmer.warm([9]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(refused.requests).toBe(1);
+
+    clock += 61_000;
+    warmer.warm([9]);
+    await waitFor(() => refused.requests === 2, { what: "a second try a minute later" });
   });
 
   it("creates at most `parallel` tokens at once", async () => {
