@@ -61,21 +61,24 @@ export async function completeRun(run: SyncRun): Promise<SyncOutcome> {
     run.kind === "backfill" && (!fresh.historySince || plan.windowStart < fresh.historySince)
       ? plan.windowStart
       : fresh.historySince;
-  await updateRepository(deps.db, run.repository.id, {
-    status: "complete",
-    syncCompletedAt: deps.now(),
-    // The run's start, not its end: a pull request updated while the run paged is caught next time.
-    // An extension skipped the newest pages, so it leaves the mark where it was.
-    ...(run.cursor.extending === true ? {} : { lastSyncedAt: plan.startedAt }),
-    historySince: history,
-    cursor: null,
-    pausedUntil: null,
-    lastError: null,
-    lastErrorCode: null,
-    lastRunPoints: spent(run).points,
-    initialSyncFinishedAt: fresh.initialSyncFinishedAt ?? deps.now(),
-  });
-  const firstSyncFinished = await recordRun(run, { repository: fresh, outcome: "complete" });
+  // The repository's new state and the run's record are independent writes: side by side.
+  const [, firstSyncFinished] = await Promise.all([
+    updateRepository(deps.db, run.repository.id, {
+      status: "complete",
+      syncCompletedAt: deps.now(),
+      // The run's start, not its end: a pull request updated while the run paged is caught next time.
+      // An extension skipped the newest pages, so it leaves the mark where it was.
+      ...(run.cursor.extending === true ? {} : { lastSyncedAt: plan.startedAt }),
+      historySince: history,
+      cursor: null,
+      pausedUntil: null,
+      lastError: null,
+      lastErrorCode: null,
+      lastRunPoints: spent(run).points,
+      initialSyncFinishedAt: fresh.initialSyncFinishedAt ?? deps.now(),
+    }),
+    recordRun(run, { repository: fresh, outcome: "complete" }),
+  ]);
   run.log.info({ prs: totals.prs, reviews: totals.reviews, ...spent(run) }, "sync complete");
   const durationMs = deps.now().getTime() - plan.startedAt.getTime();
   return { outcome: "complete", firstSyncFinished, prs: totals.prs, reviews: totals.reviews, durationMs };

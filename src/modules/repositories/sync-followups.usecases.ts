@@ -12,10 +12,10 @@ export async function afterRepositorySync(
   job: RepositorySyncJobData,
   outcome: Extract<SyncOutcome, { outcome: "complete" | "failed" }>,
 ): Promise<void> {
-  if (outcome.outcome === "complete") {
-    await runtime.queue.enqueue("insights.compute", { repositoryId: job.repositoryId });
-  }
-  if (outcome.firstSyncFinished) {
-    await notifyIfInitialSyncComplete({ db: runtime.db, queue: runtime.queue, installationId: job.installationId });
-  }
+  // Independent of each other, and the sync's place is held until both are done: run them side by side.
+  await Promise.all([
+    outcome.outcome === "complete" && runtime.queue.enqueue("insights.compute", { repositoryId: job.repositoryId }),
+    outcome.firstSyncFinished &&
+      notifyIfInitialSyncComplete({ db: runtime.db, queue: runtime.queue, installationId: job.installationId }),
+  ]);
 }

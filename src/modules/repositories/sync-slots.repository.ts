@@ -24,26 +24,27 @@ export async function acquireSyncSlot(pool: pg.Pool, installationId: number, slo
     client.release(error);
   };
   try {
-    for (let slot = 0; slot < slots; slot++) {
-      const { rows } = await client.query<{ locked: boolean }>(
-        "SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked",
-        [SLOT_LOCK_CLASS, `${installationId}:${slot}`],
-      );
-      if (rows[0]?.locked) {
-        return {
-          release: async () => {
-            try {
-              await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [
-                SLOT_LOCK_CLASS,
-                `${installationId}:${slot}`,
-              ]);
-              done();
-            } catch (error) {
-              done(error as Error);
-            }
-          },
-        };
-      }
+    // Tries the slots in order and stops at the first one taken: one round trip, however many are busy.
+    const { rows } = await client.query<{ slot: number }>(
+      `SELECT slot FROM generate_series(0, $3::int - 1) AS slot
+        WHERE pg_try_advisory_lock($1, hashtext($2 || ':' || slot)) LIMIT 1`,
+      [SLOT_LOCK_CLASS, String(installationId), slots],
+    );
+    const slot = rows[0]?.slot;
+    if (slot !== undefined) {
+      return {
+        release: async () => {
+          try {
+            await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [
+              SLOT_LOCK_CLASS,
+              `${installationId}:${slot}`,
+            ]);
+            done();
+          } catch (error) {
+            done(error as Error);
+          }
+        },
+      };
     }
     done();
     return null;
