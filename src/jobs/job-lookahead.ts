@@ -7,8 +7,8 @@ import type { AnyJobDefinition } from "./job-definition.js";
 const HORIZON_SECONDS = 60;
 
 /**
- * Shows each definition with a lookahead its next due, unlocked jobs whenever a job of this process starts or
- * ends (when the next ones move up) and when poked. One look at a time; a poke during a look asks for one more
+ * Shows each definition with a lookahead its next due, unlocked jobs whenever one of its jobs starts or ends in
+ * this process (when the next ones move up) and when poked. One look at a time; a poke during a look asks for one more
  * after it, so a burst of starts costs two queries, not one per start.
  */
 export function createLookahead(options: {
@@ -50,9 +50,10 @@ export function createLookahead(options: {
       looking = false;
     })();
   };
-  // Other processes' jobs arrive as notifications without attrs: their own process looks ahead for them.
+  // Only jobs that look ahead move their own queue up. Other processes' jobs arrive as notifications without
+  // attrs: their own process looks ahead for them.
   const ownJob = (job: Job<unknown> | { attrs?: undefined }) => {
-    if (job.attrs) poke();
+    if (job.attrs && byName.get(job.attrs.name)?.lookahead) poke();
   };
   agenda.on("start", ownJob);
   agenda.on("complete", ownJob);

@@ -15,12 +15,15 @@ export async function waitUntilSettled(
   options: { maxWaitMs?: number; everyMs?: number } = {},
 ): Promise<void> {
   const deadline = Date.now() + (options.maxWaitMs ?? 1_000);
+  const everyMs = options.everyMs ?? 15;
+  // Agenda removes the row right after "complete": looking at once nearly always finds it still there.
+  await sleep(everyMs);
   while (Date.now() < deadline) {
     const { rows } = await pool.query<{ due: boolean }>(
       `SELECT next_run_at IS NOT NULL AS due FROM ${table} WHERE id = $1`,
       [jobId],
     );
     if (!rows[0] || rows[0].due) return;
-    await sleep(options.everyMs ?? 10);
+    await sleep(everyMs);
   }
 }
