@@ -12,6 +12,9 @@ export interface OctokitOptions {
   secondaryRetries: number;
 }
 
+/** GitHub's secondary limit on concurrent requests. */
+const GITHUB_CONCURRENT_REQUESTS = 100;
+
 export const defaultOctokitOptions: OctokitOptions = {
   retries: 3,
   retryAfterBaseMs: 1_000,
@@ -43,9 +46,17 @@ function withAuthBaseUrl(options: OctokitInstanceOptions) {
 export function createOctokitClass(options: OctokitOptions = defaultOctokitOptions): typeof ProbotOctokit {
   // plugin-throttling spaces every POST and GraphQL call a second apart, as GitHub asks for requests that
   // create content. pr-sync never writes: its POSTs are GraphQL queries, which GitHub's secondary limits
-  // count at one point each (2,000 a minute). Spacing them 50 ms apart (at most 20 a second per process)
-  // stays far inside that while letting a backfill page as fast as GitHub answers.
-  const graphqlLane = new Bottleneck.Group({ id: "pr-sync-graphql", maxConcurrent: 4, minTime: 50, timeout: 120_000 });
+  // count at one point each (2,000 a minute). Spacing them 50 ms apart (at most 20 a second per installation)
+  // stays far inside that while letting a backfill page as fast as GitHub answers. Probot keys the lane
+  // by installation, so an installation's syncs and member sync share it: it must not bound how many run at
+  // once below INSTALLATION_SYNC_CONCURRENCY (it allowed 4 once, silently capping a raised setting). GitHub's
+  // own limit of 100 concurrent requests is the only cap it adds.
+  const graphqlLane = new Bottleneck.Group({
+    id: "pr-sync-graphql",
+    maxConcurrent: GITHUB_CONCURRENT_REQUESTS,
+    minTime: 50,
+    timeout: 120_000,
+  });
   // The function form runs after Probot's own defaults, so these throttle and retry options win.
   return ProbotOctokit.defaults((instanceOptions: OctokitInstanceOptions) => ({
     ...instanceOptions,
