@@ -184,11 +184,9 @@ function keepPlacesBusy(options: {
     const group = definition.admission
       ? String((job.attrs.data as Record<string, unknown>)[definition.admission.groupBy])
       : undefined;
-    admitted(definition, group)
-      .then(async (ids) => {
-        await waitUntilSettled(pool, AGENDA_TABLE, finishedId);
-        await wake(definition.name, ids[0] ?? finishedId);
-      })
+    // Admitting the next job and waiting for Agenda to free this one's place are independent: side by side.
+    Promise.all([admitted(definition, group), waitUntilSettled(pool, AGENDA_TABLE, finishedId)])
+      .then(([ids]) => wake(definition.name, ids[0] ?? finishedId))
       .catch((error: unknown) => log.warn({ err: error }, "could not hand the finished job's place on"));
   };
   async function sweep() {
