@@ -1,10 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
 
-/** A list of ids as one PostgreSQL bigint[] parameter (for `= ANY(...)`), however many there are. */
-export function bigintArray(ids: number[]): SQL {
-  return sql`${`{${ids.map((id) => Math.trunc(id)).join(",")}}`}::bigint[]`;
-}
-
 /**
  * One column's values as one PostgreSQL array parameter of `type` (node-postgres writes the array literal,
  * quoting and NULLs included). With one such parameter per column, `unnest` turns them back into rows: a batch
@@ -12,4 +7,12 @@ export function bigintArray(ids: number[]): SQL {
  */
 export function columnArray(values: unknown[], type: "bigint" | "integer" | "text" | "boolean" | "timestamptz"): SQL {
   return sql`${sql.param(values)}::${sql.raw(type)}[]`;
+}
+
+/** A list of ids as one PostgreSQL bigint[] parameter (for `= ANY(...)`), however many there are. */
+export function bigintArray(ids: number[]): SQL {
+  return columnArray(
+    ids.map((id) => Math.trunc(id)),
+    "bigint",
+  );
 }
