@@ -73,15 +73,13 @@ function statusCondition(status: StatusFilter, stalledBefore: Date): SQL {
   return sql`(${repositories.active} AND ${repositories.status} = ${status})`;
 }
 
-/** A repository's stored pull requests and data version: the sums of its stripes (repositoryDataCounts). */
-const storedPullRequestCount =
-  sql<number>`(SELECT coalesce(sum(c.pull_request_count), 0) FROM ${repositoryDataCounts} c WHERE c.repository_id = ${repositories.id})`.mapWith(
+/** A column of repositoryDataCounts for the repository of the row: the sum of its stripes. */
+const summedOverStripes = (column: "pull_request_count" | "data_version") =>
+  sql<number>`(SELECT coalesce(sum(c.${sql.raw(column)}), 0) FROM ${repositoryDataCounts} c WHERE c.repository_id = ${repositories.id})`.mapWith(
     Number,
   );
-const dataVersion =
-  sql<number>`(SELECT coalesce(sum(c.data_version), 0) FROM ${repositoryDataCounts} c WHERE c.repository_id = ${repositories.id})`.mapWith(
-    Number,
-  );
+const storedPullRequestCount = summedOverStripes("pull_request_count");
+const dataVersion = summedOverStripes("data_version");
 
 /** Problems first: the order a person fixing an installation wants to read it in. */
 const statusRank = sql`CASE ${repositories.status} WHEN 'error' THEN 0 WHEN 'paused' THEN 1 WHEN 'syncing' THEN 2 WHEN 'pending' THEN 3 ELSE 4 END`;
