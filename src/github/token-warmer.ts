@@ -17,9 +17,8 @@ export function createTokenWarmer(options: { probot: Probot; log: Logger; parall
   const { probot, log } = options;
   const parallel = options.parallel ?? 4;
   const now = options.now ?? Date.now;
-  // When each installation's token was created, or refused; either way nothing more is asked until it expires.
-  const warmedAt = new Map<number, number>();
-  const refusedAt = new Map<number, number>();
+  // Until when each installation needs nothing: its token is fresh, or GitHub refused it a moment ago.
+  const quietUntil = new Map<number, number>();
   const queued: number[] = [];
   const waiting = new Set<number>();
   let running = 0;
@@ -33,9 +32,9 @@ export function createTokenWarmer(options: { probot: Probot; log: Logger; parall
         .auth(installationId)
         .then((octokit) => octokit.auth({ type: "installation" }))
         .then(
-          () => warmedAt.set(installationId, now()),
+          () => quietUntil.set(installationId, now() + FRESH_MS),
           (error: unknown) => {
-            refusedAt.set(installationId, now());
+            quietUntil.set(installationId, now() + REFUSED_MS);
             log.debug({ err: error, installationId }, "could not create a token ahead of its sync");
           },
         )
@@ -50,10 +49,8 @@ export function createTokenWarmer(options: { probot: Probot; log: Logger; parall
   return {
     /** Queues a token for each installation without a fresh one, in the order given. */
     warm(installationIds: number[]) {
-      for (const [id, at] of warmedAt) if (at < now() - FRESH_MS) warmedAt.delete(id);
-      for (const [id, at] of refusedAt) if (at < now() - REFUSED_MS) refusedAt.delete(id);
       for (const id of installationIds) {
-        if (warmedAt.has(id) || refusedAt.has(id) || waiting.has(id)) continue;
+        if ((quietUntil.get(id) ?? 0) > now() || waiting.has(id)) continue;
         waiting.add(id);
         queued.push(id);
       }
