@@ -37,9 +37,9 @@ export interface JobDefinition<Name extends JobName> {
    */
   admission?: { groupBy: JobDataKey<Name>; limit: number };
   /**
-   * Shown the data of up to `jobs` of this job's next due runs that no worker holds yet, whenever a job of this
-   * process starts or ends and at every sweep, to prepare them outside any place (say, create the tokens they
-   * will need). It must return at once and never throw.
+   * Shown the data of up to `jobs` of this job's next due runs that no worker holds yet, whenever one of its jobs
+   * starts or ends in this process and at every sweep, to prepare them outside any place (say, create the
+   * tokens they will need). It must return at once and never throw.
    */
   lookahead?: { jobs: number; prepare: (upcoming: JobRegistry[Name][]) => void };
   // A method, so the definition of one job is also a definition of "some job" in the list that registers them.
