@@ -186,26 +186,28 @@ export async function runFleetBench(options: {
   const cases = new Set(options.cases ?? FLEET_CASES);
   const atStart = loadavg()[0]!;
   const results: Omit<FleetResults, "load"> = {};
-  if (cases.has("schedule")) {
-    progress("fleet: one large installation at GitHub-like page latency…");
-    results.schedule = await measureSchedule(options.freshDatabase, options.quick);
-  }
-  if (cases.has("crash")) {
-    progress("fleet: crash recovery (no crash, SIGKILL and restart, survivor)…");
-    results.crash = await measureCrash(options.freshDatabase, options.quick);
-  }
-  if (cases.has("fairness")) {
-    progress("fleet: many small installations installed at once…");
-    results.fairness = await measureFairness(options.freshDatabase, options.quick);
-  }
-  if (cases.has("roles")) {
-    progress("fleet: webhooks on a web process while two workers backfill…");
-    results.roles = await measureRoles(options.freshDatabase, options.quick);
-  }
-  if (cases.has("catch-up")) {
-    progress("fleet: the daily catch-up of idle repositories across many installations…");
-    results.catchUp = await measureFleetCatchUp(options.freshDatabase, options.quick);
-  }
+  type Measured = Omit<FleetResults, "load">;
+  /** Runs one case when it was chosen, announcing it, and keeps its figures under `key`. */
+  const measure = async <Key extends keyof Measured>(
+    fleetCase: FleetCase,
+    key: Key,
+    says: string,
+    run: (freshDatabase: (name: string) => Promise<string>, quick: boolean) => Promise<Measured[Key]>,
+  ) => {
+    if (!cases.has(fleetCase)) return;
+    progress(`fleet: ${says}…`);
+    results[key] = await run(options.freshDatabase, options.quick);
+  };
+  await measure("schedule", "schedule", "one large installation at GitHub-like page latency", measureSchedule);
+  await measure("crash", "crash", "crash recovery (no crash, SIGKILL and restart, survivor)", measureCrash);
+  await measure("fairness", "fairness", "many small installations installed at once", measureFairness);
+  await measure("roles", "roles", "webhooks on a web process while two workers backfill", measureRoles);
+  await measure(
+    "catch-up",
+    "catchUp",
+    "the daily catch-up of idle repositories across many installations",
+    measureFleetCatchUp,
+  );
   const round = (n: number) => Math.round(n * 100) / 100;
   return { ...results, load: { atStart: round(atStart), atEnd: round(loadavg()[0]!) } };
 }
