@@ -1,6 +1,6 @@
 /** Failures the simulator can inject, to test the app's retry, back-off and page-shrinking paths. */
 export interface Faults {
-  /** Delay before every answer. */
+  /** Time from a request's arrival to its answer, the simulator's own work included. */
   latencyMs: number;
   /** Share (0–1) of API requests answered with a 5xx. */
   serverErrorRate: number;

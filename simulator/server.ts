@@ -114,8 +114,8 @@ function operationName(body: string): string | undefined {
 /** The request listener: OAuth pages at the web root, REST under /api/v3, GraphQL at /api/graphql. */
 export function createRequestHandler(state: SimulatorState, origin: () => string) {
   return async (req: IncomingMessage, res: ServerResponse) => {
+    const arrived = Date.now();
     const body = await readBody(req);
-    if (state.faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, state.faults.latencyMs));
     const now = Date.now();
     const base = origin();
     const urls: Urls = { api: `${base}/api/v3`, web: base };
@@ -134,6 +134,10 @@ export function createRequestHandler(state: SimulatorState, origin: () => string
     } catch (error) {
       answer = json(500, { message: `simulator error: ${(error as Error).message}` });
     }
+    // GitHub's answer time includes its own work: the simulator's time building the answer is part of the latency.
+    const rest = arrived + state.faults.latencyMs - Date.now();
+    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    entry.at = Date.now();
     entry.status = answer.status;
     state.requestLog.push(entry);
     res.writeHead(answer.status, {
