@@ -1,4 +1,6 @@
-import type pg from "pg";
+import pg from "pg";
+
+const { escapeLiteral } = pg;
 
 /** The advisory-lock class that serialises admission decisions of one group (say, one installation). */
 const ADMISSION_LOCK_CLASS = 7_243_300;
@@ -61,39 +63,49 @@ export async function admitWaiting(
   rule: AdmissionRule,
   group?: string,
 ): Promise<string[]> {
-  const sql = `
+  if (group === undefined) {
+    const { rows } = await pool.query<{ id: string }>(admitStatement(table, (i) => `$${i}`), [
+      name,
+      rule.groupBy,
+      rule.limit,
+      null,
+      FIRST_JOB_HEAD_START_MS,
+    ]);
+    return rows.map((r) => r.id);
+  }
+  // One group's admission runs when a job of it ends, while the freed place waits: the lock and the update go
+  // in one round trip, as one implicit transaction (a simple query of two statements), each statement seeing
+  // what committed before it ran, so the lock still serialises the decision.
+  const values = [escapeLiteral(name), escapeLiteral(rule.groupBy), integer(rule.limit), escapeLiteral(group)];
+  const results = (await pool.query(
+    `SELECT pg_advisory_xact_lock(${ADMISSION_LOCK_CLASS}, hashtext(${escapeLiteral(`${name}:${group}`)}));
+     ${admitStatement(table, (i) => values[i - 1] ?? integer(FIRST_JOB_HEAD_START_MS))}`,
+  )) as unknown as pg.QueryResult<{ id: string }>[];
+  return (results.at(-1)?.rows ?? []).map((r) => r.id);
+}
+
+const integer = (value: number) => {
+  if (!Number.isSafeInteger(value)) throw new Error(`pr-sync: ${value} is not an integer`);
+  return String(value);
+};
+
+/** The admitting update; `value(i)` is its i-th value (name, group field, limit, group or null, head start ms). */
+function admitStatement(table: string, value: (i: 1 | 2 | 3 | 4 | 5) => string): string {
+  return `
     WITH waiting AS (
-      SELECT id, data->>$2 AS grp,
-             row_number() OVER (PARTITION BY data->>$2 ORDER BY next_run_at, id) AS place
+      SELECT id, data->>${value(2)} AS grp,
+             row_number() OVER (PARTITION BY data->>${value(2)} ORDER BY next_run_at, id) AS place
         FROM ${table}
-       WHERE name = $1 AND disabled AND ($4::text IS NULL OR data->>$2 = $4)
+       WHERE name = ${value(1)} AND disabled AND (${value(4)}::text IS NULL OR data->>${value(2)} = ${value(4)})
     ), admitted AS (
-      SELECT data->>$2 AS grp, count(*) AS n FROM ${table}
-       WHERE name = $1 AND ${ADMITTED} AND ($4::text IS NULL OR data->>$2 = $4)
+      SELECT data->>${value(2)} AS grp, count(*) AS n FROM ${table}
+       WHERE name = ${value(1)} AND ${ADMITTED} AND (${value(4)}::text IS NULL OR data->>${value(2)} = ${value(4)})
        GROUP BY 1
     )
     UPDATE ${table} j SET disabled = false,
            next_run_at = now() - CASE WHEN w.place = 1 AND COALESCE(a.n, 0) = 0
-                                      THEN make_interval(secs => $5::float8 / 1000) ELSE interval '0' END
+                                      THEN make_interval(secs => ${value(5)}::float8 / 1000) ELSE interval '0' END
       FROM waiting w LEFT JOIN admitted a ON a.grp = w.grp
-     WHERE j.id = w.id AND w.place <= $3 - COALESCE(a.n, 0)
+     WHERE j.id = w.id AND w.place <= ${value(3)} - COALESCE(a.n, 0)
     RETURNING j.id`;
-  const params = [name, rule.groupBy, rule.limit, group ?? null, FIRST_JOB_HEAD_START_MS];
-  if (group === undefined) {
-    const { rows } = await pool.query<{ id: string }>(sql, params);
-    return rows.map((r) => r.id);
-  }
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await lockAdmission(client, name, group);
-    const { rows } = await client.query<{ id: string }>(sql, params);
-    await client.query("COMMIT");
-    return rows.map((r) => r.id);
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
