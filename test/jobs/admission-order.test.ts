@@ -1,3 +1,4 @@
+import { admitWaiting } from "../../src/jobs/admission.js";
 import { AGENDA_TABLE } from "../../src/jobs/job-queue.js";
 import { startTestApp, type TestApp } from "../support/app.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
@@ -44,5 +45,19 @@ describe("the order in which admitted syncs of several installations become due"
     await app.runtime.queue.sweep();
 
     expect(await dueOrder()).toEqual([21, 13, 22]);
+  });
+
+  it("admits a group's next jobs once however many processes admit for it at the same moment", async () => {
+    for (const repositoryId of [31, 32, 33, 34, 35, 36])
+      await app.runtime.queue.enqueue("repository.sync", { repositoryId, installationId: 3, kind: "backfill" });
+    // Its two admitted syncs end together; eight processes hand their places on at once.
+    await database.pool.query(`DELETE FROM ${AGENDA_TABLE} WHERE data->>'repositoryId' IN ('31', '32')`);
+    const rule = { groupBy: "installationId", limit: 2 };
+    const handedOn = await Promise.all(
+      Array.from({ length: 8 }, () => admitWaiting(database.pool, AGENDA_TABLE, "repository.sync", rule, "3")),
+    );
+
+    expect(handedOn.flat().sort()).toHaveLength(2);
+    expect((await dueOrder()).filter((id) => id > 30)).toEqual([33, 34]);
   });
 });
