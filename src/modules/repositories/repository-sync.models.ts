@@ -15,6 +15,11 @@ export interface RepositorySyncDeps extends PagedJobDeps {
     installationConcurrency: number;
     pauseJitterMs: number;
   };
+  /**
+   * What follows the last page written, whatever the completion's own writes: it runs beside them, since the
+   * sync's place is held until both are done.
+   */
+  afterLastPage?: () => Promise<unknown>;
 }
 
 export type SyncOutcome =

@@ -48,7 +48,7 @@ export async function syncRepository(deps: RepositorySyncDeps, job: RepositorySy
           run.github = github;
           return run.cursor.skim ? skimPage(run, github) : syncPage(run, github);
         },
-        finish: () => completeRun(run),
+        finish: () => completeBesideFollowUp(run),
         pause: (resetAt, github) => pauseRun(run, { resetAt, github }),
         shrink: { possible: () => smallerPageSize(run.pageSize) !== null, apply: (reason) => shrinkPage(run, reason) },
         giveUp: (decision) => failRun(run, decision),
@@ -74,6 +74,17 @@ function stopReason(found: {
   if (stopped) return stopped === "uninstalled" ? "installation was uninstalled" : "installation is suspended";
   if (!found.repository.active) return "repository was removed from the installation";
   return undefined;
+}
+
+/**
+ * Records the completion with the follow-up running beside it. Both are waited for, even when one fails, so a
+ * failure handled next (a retry's note on the repository) never races the other's writes.
+ */
+async function completeBesideFollowUp(run: SyncRun): Promise<SyncOutcome> {
+  const [completed, followUp] = await Promise.allSettled([completeRun(run), run.deps.afterLastPage?.()]);
+  if (completed.status === "rejected") throw completed.reason;
+  if (followUp.status === "rejected") throw followUp.reason;
+  return completed.value;
 }
 
 /** Checked before every page: an uninstall, suspension or removal while the run pages stops it there. */

@@ -41,6 +41,8 @@ export function repositorySyncTask(runtime: Runtime): JobDefinition<"repository.
             installationConcurrency: config.INSTALLATION_SYNC_CONCURRENCY,
             pauseJitterMs: runtime.tuning.pauseJitterMs,
           },
+          // Insights read only the pull requests and reviews, all written by now.
+          afterLastPage: () => runtime.queue.enqueue("insights.compute", { repositoryId: data.repositoryId }),
         },
         data,
       );
