@@ -1,5 +1,5 @@
-import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
+import { RequestLanes } from "./request-lanes.js";
 
 export interface OctokitOptions {
   /** Retries for 5xx answers and network errors (plugin-retry); 0 turns them off. */
@@ -14,6 +14,8 @@ export interface OctokitOptions {
 
 /** GitHub's secondary limit on concurrent requests. */
 const GITHUB_CONCURRENT_REQUESTS = 100;
+/** plugin-throttling's own bound on one installation's requests in flight. */
+const PLUGIN_GLOBAL_CONCURRENCY = 10;
 
 export const defaultOctokitOptions: OctokitOptions = {
   retries: 3,
@@ -51,12 +53,11 @@ export function createOctokitClass(options: OctokitOptions = defaultOctokitOptio
   // by installation, so an installation's syncs and member sync share it: it must not bound how many run at
   // once below INSTALLATION_SYNC_CONCURRENCY (it allowed 4 once, silently capping a raised setting). GitHub's
   // own limit of 100 concurrent requests is the only cap it adds.
-  const graphqlLane = new Bottleneck.Group({
-    id: "pr-sync-graphql",
-    maxConcurrent: GITHUB_CONCURRENT_REQUESTS,
-    minTime: 50,
-    timeout: 120_000,
-  });
+  const graphqlLane = new RequestLanes({ maxConcurrent: GITHUB_CONCURRENT_REQUESTS, minTime: 50 });
+  // Every request then passes the plugin's global lane: the same ten at once per installation as its default,
+  // without Bottleneck's cost per call. With Probot's REDIS_URL the plugin's own lane stays, shared by all
+  // processes through Redis.
+  const localLane = new RequestLanes({ maxConcurrent: PLUGIN_GLOBAL_CONCURRENCY, minTime: 0 });
   // The function form runs after Probot's own defaults, so these throttle and retry options win.
   return ProbotOctokit.defaults((instanceOptions: OctokitInstanceOptions) => ({
     ...instanceOptions,
@@ -66,6 +67,7 @@ export function createOctokitClass(options: OctokitOptions = defaultOctokitOptio
       ...(instanceOptions.throttle ?? {}),
       enabled: true,
       write: graphqlLane,
+      ...(instanceOptions.throttle && "connection" in instanceOptions.throttle ? {} : { global: localLane }),
       onRateLimit: () => false,
       onSecondaryRateLimit: (retryAfter: number, _request: unknown, _octokit: unknown, retryCount: number) =>
         retryCount < options.secondaryRetries && retryAfter <= options.maxSecondaryWaitSeconds,
