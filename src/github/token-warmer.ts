@@ -15,7 +15,10 @@ const REFUSED_MS = 60_000;
  */
 export function createTokenWarmer(options: { probot: Probot; log: Logger; parallel?: number; now?: () => number }) {
   const { probot, log } = options;
-  const parallel = options.parallel ?? 4;
+  // While a crowd of new installations starts, every sync that starts is a new installation's first. Four at a
+  // time, tokens that take GitHub a page's time came barely faster than syncs started, and one first sync in
+  // five still waited for its token in its place; eight keep well ahead.
+  const parallel = options.parallel ?? 8;
   const now = options.now ?? Date.now;
   // Until when each installation needs nothing: its token is fresh, or GitHub refused it a moment ago.
   const quietUntil = new Map<number, number>();
