@@ -68,6 +68,18 @@ export async function getRepository(db: Database, id: number): Promise<Repositor
   return row;
 }
 
+/** Only what a webhook needs to know of a repository: whether it is tracked, and under which name. */
+export async function getRepositoryTracking(
+  db: Database,
+  id: number,
+): Promise<{ id: number; fullName: string; active: boolean } | undefined> {
+  const [row] = await db
+    .select({ id: repositories.id, fullName: repositories.fullName, active: repositories.active })
+    .from(repositories)
+    .where(eq(repositories.id, id));
+  return row;
+}
+
 export async function listInstallationRepositories(db: Database, installationId: number): Promise<RepositoryRow[]> {
   return db
     .select()
