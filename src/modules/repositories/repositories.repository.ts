@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbExecutor as Database } from "../../db/client.js";
+import { preparedFor } from "../../db/prepared.js";
 import type { TrackedRepository } from "../installations/installations.models.js";
 import { installations } from "../installations/installations.table.js";
 import { repositories } from "./repositories.table.js";
@@ -73,12 +74,17 @@ export async function getRepositoryTracking(
   db: Database,
   id: number,
 ): Promise<{ id: number; fullName: string; active: boolean } | undefined> {
-  const [row] = await db
-    .select({ id: repositories.id, fullName: repositories.fullName, active: repositories.active })
-    .from(repositories)
-    .where(eq(repositories.id, id));
+  const [row] = await trackingStatement(db).execute({ id });
   return row;
 }
+
+const trackingStatement = preparedFor((db: Database) =>
+  db
+    .select({ id: repositories.id, fullName: repositories.fullName, active: repositories.active })
+    .from(repositories)
+    .where(eq(repositories.id, sql.placeholder("id")))
+    .prepare("repository_tracking"),
+);
 
 export async function listInstallationRepositories(db: Database, installationId: number): Promise<RepositoryRow[]> {
   return db
