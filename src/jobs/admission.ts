@@ -18,7 +18,7 @@ export interface AdmissionRule {
 }
 
 /** A job counts as admitted while it is enabled and queued or locked. */
-const ADMITTED = `NOT disabled AND (next_run_at IS NOT NULL OR locked_at IS NOT NULL)`;
+export const ADMITTED = `NOT disabled AND (next_run_at IS NOT NULL OR locked_at IS NOT NULL)`;
 
 /**
  * A group's only admitted job is due this much earlier than its others. Workers take due jobs oldest first, so
@@ -64,13 +64,10 @@ export async function admitWaiting(
   group?: string,
 ): Promise<string[]> {
   if (group === undefined) {
-    const { rows } = await pool.query<{ id: string }>(admitStatement(table, (i) => `$${i}`), [
-      name,
-      rule.groupBy,
-      rule.limit,
-      null,
-      FIRST_JOB_HEAD_START_MS,
-    ]);
+    const { rows } = await pool.query<{ id: string }>(
+      admitStatement(table, (i) => `$${i}`),
+      [name, rule.groupBy, rule.limit, null, FIRST_JOB_HEAD_START_MS],
+    );
     return rows.map((r) => r.id);
   }
   // One group's admission runs when a job of it ends, while the freed place waits: the lock and the update go

@@ -6,7 +6,7 @@ import { LOCK_KEYS, withAdvisoryLock } from "../db/advisory-lock.js";
 import { admitWaiting } from "./admission.js";
 import { releaseDeadWorkersJobs } from "./dead-worker-release.js";
 import type { AnyJobDefinition } from "./job-definition.js";
-import { AGENDA_TABLE, enqueueJob, pendingJobs, type EnqueueResult } from "./job-enqueue.js";
+import { AGENDA_TABLE, enqueueJob, enqueueJobs, pendingJobs, type EnqueueResult } from "./job-enqueue.js";
 import type { JobName, JobRegistry } from "./job-registry.js";
 import { createLookahead } from "./job-lookahead.js";
 import { defineJob } from "./job-runner.js";
@@ -21,6 +21,8 @@ export interface JobQueue {
     data: JobRegistry[Name],
     options?: { at?: Date },
   ) => Promise<EnqueueResult>;
+  /** Queues many jobs of `name`, due now, all of one admission group, as one batch (see enqueueJobs). */
+  enqueueMany: <Name extends JobName>(name: Name, data: JobRegistry[Name][]) => Promise<EnqueueResult[]>;
   /** Runs `name` with `data` on a cron schedule, in UTC; one row per name, so every instance may call this. */
   every: <Name extends JobName>(cron: string, name: Name, data: JobRegistry[Name]) => Promise<void>;
   /** Removes queued jobs whose data contains `data`. A running one stops by its own checks. */
@@ -96,25 +98,23 @@ export async function createJobQueue(options: {
   agenda.on("complete", places.onComplete);
   const { sweep } = places;
 
+  function registered(name: string): AnyJobDefinition {
+    const definition = byName.get(name);
+    if (!definition) throw new Error(`pr-sync: no job named "${name}" is registered`);
+    return definition;
+  }
+
   function define(definition: AnyJobDefinition) {
     byName.set(definition.name, definition);
     defineJob(agenda, definition, { log, retryBaseMs: options.retryBaseMs });
   }
 
-  async function enqueue<Name extends JobName>(
-    name: Name,
-    data: JobRegistry[Name],
-    enqueueOptions: { at?: Date } = {},
-  ): Promise<EnqueueResult> {
-    const definition = byName.get(name);
-    if (!definition) throw new Error(`pr-sync: no job named "${name}" is registered`);
-    return enqueueJob({ pool, agenda, definition, data, at: enqueueOptions.at });
-  }
-
   return {
     agenda,
     register: (definitions) => definitions.forEach(define),
-    enqueue,
+    enqueue: (name, data, enqueueOptions = {}) =>
+      enqueueJob({ pool, agenda, definition: registered(name), data, at: enqueueOptions.at }),
+    enqueueMany: (name, data) => enqueueJobs({ pool, agenda, definition: registered(name), data }),
     pending: (name, data) => pendingJobs(pool, name, data),
     every: async (cron, name, data) => {
       await agenda.every(cron, name, data, { timezone: "UTC", skipImmediate: true });

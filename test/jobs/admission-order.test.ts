@@ -60,4 +60,30 @@ describe("the order in which admitted syncs of several installations become due"
     expect(handedOn.flat().sort()).toHaveLength(2);
     expect((await dueOrder()).filter((id) => id > 30)).toEqual([33, 34]);
   });
+
+  it("queues a batch of one installation's syncs as one enqueue each would: a pending one kept, the limit admitted, the rest waiting", async () => {
+    const sync = (repositoryId: number) => ({ repositoryId, installationId: 4, kind: "backfill" as const });
+    const alone = await app.runtime.queue.enqueue("repository.sync", sync(41));
+
+    const batch = await app.runtime.queue.enqueueMany("repository.sync", [41, 42, 43, 44, 42].map(sync));
+
+    expect(batch.map((r) => r.created)).toEqual([false, true, true, true, false]);
+    expect(batch[0]!.jobId).toBe(alone.jobId);
+    expect(batch[4]!.jobId).toBe(batch[1]!.jobId);
+    // Two slots: 41 (queued alone, with the head start) and 42 are due; 43 and 44 wait their turn.
+    expect((await dueOrder()).filter((id) => id > 40)).toEqual([41, 42]);
+    const { rows } = await database.pool.query<{ id: number }>(
+      `SELECT (data->>'repositoryId')::int AS id FROM ${AGENDA_TABLE} WHERE disabled AND data->>'installationId' = '4' ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.id)).toEqual([43, 44]);
+  });
+
+  it("refuses a batch that spans admission groups", async () => {
+    await expect(
+      app.runtime.queue.enqueueMany("repository.sync", [
+        { repositoryId: 51, installationId: 5, kind: "backfill" },
+        { repositoryId: 61, installationId: 6, kind: "backfill" },
+      ]),
+    ).rejects.toThrow("one admission group");
+  });
 });

@@ -126,7 +126,12 @@ export async function getRepositoryWithInstallation(db: Database, id: number) {
 }
 
 /** Active repositories of live installations (or of one installation): the ones a catch-up visits. */
-export async function listSyncableRepositories(db: Database, installationId?: number) {
+/** Active repositories of live installations: all, one installation's, or those of `repositoryIds`. */
+export async function listSyncableRepositories(
+  db: Database,
+  filter: { installationId?: number; repositoryIds?: number[] } = {},
+) {
+  const { installationId, repositoryIds } = filter;
   return db
     .select({ repository: repositories, installation: installations })
     .from(repositories)
@@ -137,6 +142,7 @@ export async function listSyncableRepositories(db: Database, installationId?: nu
         sql`${installations.deletedAt} IS NULL`,
         sql`${installations.suspendedAt} IS NULL`,
         installationId === undefined ? undefined : eq(repositories.installationId, installationId),
+        repositoryIds === undefined ? undefined : inArray(repositories.id, repositoryIds),
       ),
     );
 }

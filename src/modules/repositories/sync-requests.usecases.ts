@@ -3,13 +3,16 @@ import type { RepositoryFanOutJobData, RepositorySyncJobData, SyncKind } from ".
 import { getInstallation } from "../installations/installations.repository.js";
 import type { EnqueueResult, JobQueue } from "../../jobs/job-queue.js";
 import {
-  RepositoryError,
   installationDeleted,
   installationSuspended,
   repositoryInactive,
   repositoryNotFound,
 } from "./repositories.errors.js";
-import { getRepositoryWithInstallation, listSyncableRepositories } from "./repositories.repository.js";
+import {
+  getRepositoryWithInstallation,
+  listSyncableRepositories,
+  type RepositoryRow,
+} from "./repositories.repository.js";
 import { installationStopReason } from "../installations/installations.models.js";
 
 export interface SyncRequest {
@@ -39,15 +42,21 @@ export async function requestRepositorySync(request: SyncRequest): Promise<Enque
   const { repository, installation } = found;
   refuseUnlessLive(installation);
   if (!repository.active) throw repositoryInactive(repository.fullName);
-  const data: RepositorySyncJobData = {
+  return request.queue.enqueue("repository.sync", syncJobData(repository, request));
+}
+
+function syncJobData(
+  repository: RepositoryRow,
+  request: Pick<SyncRequest, "kind" | "days" | "restart">,
+): RepositorySyncJobData {
+  return {
     repositoryId: repository.id,
-    installationId: installation.id,
+    installationId: repository.installationId,
     // A repository whose first sync never finished has no mark to catch up from: it gets its backfill.
     kind: request.kind === "catch-up" && !repository.lastSyncedAt ? "backfill" : request.kind,
     ...(request.days !== undefined ? { days: request.days } : {}),
     ...(request.restart ? { restart: true } : {}),
   };
-  return request.queue.enqueue("repository.sync", data);
 }
 
 /**
@@ -69,6 +78,7 @@ export async function requestInstallationSync(options: {
 /**
  * Queues a sync for each of the given repositories (or every active one) of an installation, skipping
  * those that were removed in the meantime. A repository that already has a sync queued or running keeps it.
+ * The syncs of one installation are queued as one batch: a daily catch-up queues thousands.
  */
 export async function fanOutSyncs(options: {
   db: Database;
@@ -77,24 +87,33 @@ export async function fanOutSyncs(options: {
   repositoryIds: number[] | "all";
   kind: SyncKind;
 }): Promise<{ queued: number; alreadyQueued: number; skipped: number }> {
-  const ids =
-    options.repositoryIds === "all"
-      ? (await listSyncableRepositories(options.db, options.installationId)).map((r) => r.repository.id)
-      : options.repositoryIds;
-  const summary = { queued: 0, alreadyQueued: 0, skipped: 0 };
-  for (const repositoryId of ids) {
-    try {
-      const result = await requestRepositorySync({
-        db: options.db,
-        queue: options.queue,
-        repositoryId,
-        kind: options.kind,
-      });
+  const given = options.repositoryIds === "all" ? "all" : [...new Set(options.repositoryIds)];
+  if (given !== "all" && given.length === 0) return { queued: 0, alreadyQueued: 0, skipped: 0 };
+  const found = await listSyncableRepositories(
+    options.db,
+    given === "all" ? { installationId: options.installationId } : { repositoryIds: given },
+  );
+  const summary = {
+    queued: 0,
+    alreadyQueued: 0,
+    // Given, but removed, or of an installation uninstalled or suspended, in the meantime.
+    skipped: given === "all" ? 0 : given.length - found.length,
+  };
+  // Admission is per installation; a repository moved to another installation is queued under its new one.
+  const byInstallation = new Map<number, typeof found>();
+  for (const row of found) {
+    const rows = byInstallation.get(row.repository.installationId) ?? [];
+    rows.push(row);
+    byInstallation.set(row.repository.installationId, rows);
+  }
+  for (const rows of byInstallation.values()) {
+    const results = await options.queue.enqueueMany(
+      "repository.sync",
+      rows.map((row) => syncJobData(row.repository, { kind: options.kind })),
+    );
+    for (const result of results) {
       if (result.created) summary.queued += 1;
       else summary.alreadyQueued += 1;
-    } catch (error) {
-      if (!(error instanceof RepositoryError)) throw error;
-      summary.skipped += 1;
     }
   }
   return summary;
