@@ -18,7 +18,7 @@ export interface AdmissionRule {
 }
 
 /** A job counts as admitted while it is enabled and queued or locked. */
-export const ADMITTED = `NOT disabled AND (next_run_at IS NOT NULL OR locked_at IS NOT NULL)`;
+const ADMITTED = `NOT disabled AND (next_run_at IS NOT NULL OR locked_at IS NOT NULL)`;
 
 /**
  * A group's only admitted job is due this much earlier than its others. Workers take due jobs oldest first, so
@@ -32,22 +32,28 @@ export async function lockAdmission(client: pg.PoolClient, name: string, group: 
   await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [ADMISSION_LOCK_CLASS, `${name}:${group}`]);
 }
 
-/**
- * Whether a new job of the group must wait, and if not, whether it is the group's only admitted job (it then
- * gets the head start); call under lockAdmission.
- */
-export async function admissionFor(
+/** How many jobs of the group are admitted now; call under lockAdmission. */
+export async function countAdmitted(
   client: pg.PoolClient,
   table: string,
   name: string,
   rule: AdmissionRule,
   group: string,
-): Promise<"wait" | "first" | "admitted"> {
+): Promise<number> {
   const { rows } = await client.query<{ admitted: number }>(
     `SELECT count(*)::int AS admitted FROM ${table} WHERE name = $1 AND data->>$2 = $3 AND ${ADMITTED}`,
     [name, rule.groupBy, group],
   );
-  const admitted = rows[0]?.admitted ?? 0;
+  return rows[0]?.admitted ?? 0;
+}
+
+export type Admission = "wait" | "first" | "admitted";
+
+/**
+ * Whether a new job of a group with `admitted` jobs admitted ahead of it must wait, and if not, whether it is the
+ * group's only admitted job (it then gets the head start).
+ */
+export function admissionAfter(admitted: number, rule: AdmissionRule): Admission {
   return admitted >= rule.limit ? "wait" : admitted === 0 ? "first" : "admitted";
 }
 

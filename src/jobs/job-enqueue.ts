@@ -1,6 +1,6 @@
 import type { Agenda } from "agenda";
 import type pg from "pg";
-import { ADMITTED, admissionFor, FIRST_JOB_HEAD_START_MS, lockAdmission } from "./admission.js";
+import { admissionAfter, countAdmitted, FIRST_JOB_HEAD_START_MS, lockAdmission, type Admission } from "./admission.js";
 import type { AnyJobDefinition } from "./job-definition.js";
 
 export const AGENDA_TABLE = "agenda_jobs";
@@ -24,8 +24,6 @@ export async function pendingJobs(pool: pg.Pool | pg.PoolClient, name: string, d
   );
   return rows.map((r) => ({ id: r.id, nextRunAt: r.next_run_at, running: r.locked_at !== null }));
 }
-
-type Admission = "wait" | "first" | "admitted";
 
 /** Saves one job through Agenda: due at `at` (default now), disabled when it must wait, a group's first one early. */
 async function saveJob(agenda: Agenda, name: string, data: object, at: Date | undefined, admission?: Admission) {
@@ -66,52 +64,34 @@ export async function enqueueJob(options: {
   data: object;
   at?: Date | undefined;
 }): Promise<EnqueueResult> {
-  const { pool, agenda, definition, data } = options;
-  const name = definition.name;
-  const save = (admission?: Admission) => saveJob(agenda, name, data, options.at, admission);
-  if (!definition.uniqueBy && !definition.admission) return save();
-
-  const value = (key: string) => (data as Record<string, unknown>)[key];
-  return inTransaction(pool, async (client) => {
-    // Serialises enqueuers of the same key across processes; released at COMMIT, after the insert is visible.
-    if (definition.uniqueBy)
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [
-        `${name}:${String(value(definition.uniqueBy))}`,
-      ]);
-    const existing = definition.uniqueBy
-      ? await pendingJobs(pool, name, { [definition.uniqueBy]: value(definition.uniqueBy) })
-      : [];
-    const rule = definition.admission;
-    if (rule && !existing[0]) await lockAdmission(client, name, String(value(rule.groupBy)));
-    return existing[0]
-      ? { created: false, jobId: existing[0].id, nextRunAt: existing[0].nextRunAt, running: existing[0].running }
-      : await save(
-          rule ? await admissionFor(client, AGENDA_TABLE, name, rule, String(value(rule.groupBy))) : undefined,
-        );
-  });
+  const [result] = await enqueueJobs({ ...options, data: [options.data] });
+  return result!;
 }
 
 /** How many of a batch's jobs are saved at once. */
 const SAVES_AT_ONCE = 10;
 
 /**
- * Queues many jobs of one name, all of one admission group, due now: what enqueueJob would do for each in turn
- * (a unique job already queued or running is kept; the group's limit admits the first ones, the rest wait), in
- * a few round trips for the whole batch instead of a few for each job. A daily catch-up queues ten thousand.
+ * Queues jobs of one name, all of one admission group, due at `at` (default now). A unique job already queued
+ * or running is returned instead of a second one; the group's limit admits the first ones, and the rest are
+ * saved disabled, to be admitted when one of the group ends. One transaction and a few round trips for the
+ * whole batch, not a few for each job: a daily catch-up queues ten thousand.
  */
 export async function enqueueJobs(options: {
   pool: pg.Pool;
   agenda: Agenda;
   definition: AnyJobDefinition;
   data: object[];
+  at?: Date | undefined;
 }): Promise<EnqueueResult[]> {
-  const { pool, agenda, definition } = options;
+  const { pool, agenda, definition, at } = options;
   const name = definition.name;
   const { uniqueBy, admission: rule } = definition;
   const value = (data: object, key: string) => String((data as Record<string, unknown>)[key]);
   const groups = new Set(rule ? options.data.map((data) => value(data, rule.groupBy)) : []);
   if (groups.size > 1) throw new Error(`pr-sync: a batch of "${name}" jobs must be of one admission group`);
   if (options.data.length === 0) return [];
+  if (!uniqueBy && !rule) return Promise.all(options.data.map((data) => saveJob(agenda, name, data, at)));
 
   return inTransaction(pool, async (client) => {
     const existing = uniqueBy
@@ -123,23 +103,26 @@ export async function enqueueJobs(options: {
           options.data.map((data) => value(data, uniqueBy)),
         )
       : new Map<string, EnqueueResult>();
-    const fresh = options.data.filter((data, i, all) => {
+    const seen = new Set<string>();
+    const fresh = options.data.filter((data) => {
       if (!uniqueBy) return true;
       const key = value(data, uniqueBy);
-      return !existing.has(key) && all.findIndex((other) => value(other, uniqueBy) === key) === i;
+      if (existing.has(key) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
     });
-    const admitted =
-      rule && fresh.length > 0 ? await lockAndCountAdmitted(client, name, rule, value(fresh[0]!, rule.groupBy)) : 0;
-    const admissionOf = (place: number): Admission | undefined => {
-      if (!rule) return undefined;
-      const before = admitted + place;
-      return before >= rule.limit ? "wait" : before === 0 ? "first" : "admitted";
-    };
+    let admitted = 0;
+    if (rule && fresh.length > 0) {
+      const group = value(fresh[0]!, rule.groupBy);
+      await lockAdmission(client, name, group);
+      admitted = await countAdmitted(client, AGENDA_TABLE, name, rule, group);
+    }
+    const admissionOf = (place: number): Admission | undefined => rule && admissionAfter(admitted + place, rule);
     const saved = new Map<object, EnqueueResult>();
     for (let start = 0; start < fresh.length; start += SAVES_AT_ONCE) {
       const chunk = fresh.slice(start, start + SAVES_AT_ONCE);
       const results = await Promise.all(
-        chunk.map((data, i) => saveJob(agenda, name, data, undefined, admissionOf(start + i))),
+        chunk.map((data, i) => saveJob(agenda, name, data, at, admissionOf(start + i))),
       );
       chunk.forEach((data, i) => saved.set(data, results[i]!));
     }
@@ -180,19 +163,4 @@ async function lockAndFindPending(
         running: row.locked_at !== null,
       });
   return pending;
-}
-
-/** Takes the group's admission lock and counts its admitted jobs. */
-async function lockAndCountAdmitted(
-  client: pg.PoolClient,
-  name: string,
-  rule: { groupBy: string },
-  group: string,
-): Promise<number> {
-  await lockAdmission(client, name, group);
-  const { rows } = await client.query<{ admitted: number }>(
-    `SELECT count(*)::int AS admitted FROM ${AGENDA_TABLE} WHERE name = $1 AND data->>$2 = $3 AND ${ADMITTED}`,
-    [name, rule.groupBy, group],
-  );
-  return rows[0]?.admitted ?? 0;
 }
