@@ -69,46 +69,39 @@ export async function admitWaiting(
   rule: AdmissionRule,
   group?: string,
 ): Promise<string[]> {
-  if (group === undefined) {
-    const { rows } = await pool.query<{ id: string }>(
-      admitStatement(table, (i) => `$${i}`),
-      [name, rule.groupBy, rule.limit, null, FIRST_JOB_HEAD_START_MS],
-    );
-    return rows.map((r) => r.id);
-  }
-  // One group's admission runs when a job of it ends, while the freed place waits: the lock and the update go
-  // in one round trip, as one implicit transaction (a simple query of two statements), each statement seeing
-  // what committed before it ran, so the lock still serialises the decision.
-  const values = [escapeLiteral(name), escapeLiteral(rule.groupBy), integer(rule.limit), escapeLiteral(group)];
-  const results = (await pool.query(
-    `SELECT pg_advisory_xact_lock(${ADMISSION_LOCK_CLASS}, hashtext(${escapeLiteral(`${name}:${group}`)}));
-     ${admitStatement(table, (i) => values[i - 1] ?? integer(FIRST_JOB_HEAD_START_MS))}`,
-  )) as unknown as pg.QueryResult<{ id: string }>[];
-  return (results.at(-1)?.rows ?? []).map((r) => r.id);
+  const groupBy = escapeLiteral(rule.groupBy);
+  const only = group === undefined ? "" : `AND data->>${groupBy} = ${escapeLiteral(group)}`;
+  // One group's admission runs when a job of it ends, while the freed place waits: its lock and the update go in
+  // one round trip, as one implicit transaction (a simple query of two statements), each statement seeing what
+  // committed before it ran, so the lock still serialises the decision. The sweep takes no lock.
+  const lock =
+    group === undefined
+      ? ""
+      : `SELECT pg_advisory_xact_lock(${ADMISSION_LOCK_CLASS}, hashtext(${escapeLiteral(`${name}:${group}`)}));`;
+  const answer = (await pool.query(`${lock}
+    WITH waiting AS (
+      SELECT id, data->>${groupBy} AS grp,
+             row_number() OVER (PARTITION BY data->>${groupBy} ORDER BY next_run_at, id) AS place
+        FROM ${table}
+       WHERE name = ${escapeLiteral(name)} AND disabled ${only}
+    ), admitted AS (
+      SELECT data->>${groupBy} AS grp, count(*) AS n FROM ${table}
+       WHERE name = ${escapeLiteral(name)} AND ${ADMITTED} ${only}
+       GROUP BY 1
+    )
+    UPDATE ${table} j SET disabled = false,
+           next_run_at = now() - CASE WHEN w.place = 1 AND COALESCE(a.n, 0) = 0
+                                      THEN make_interval(secs => ${integer(FIRST_JOB_HEAD_START_MS)}::float8 / 1000)
+                                      ELSE interval '0' END
+      FROM waiting w LEFT JOIN admitted a ON a.grp = w.grp
+     WHERE j.id = w.id AND w.place <= ${integer(rule.limit)} - COALESCE(a.n, 0)
+    RETURNING j.id`)) as unknown as pg.QueryResult<{ id: string }> | pg.QueryResult<{ id: string }>[];
+  // Two statements answer with two results; the update's is the last.
+  const updated = Array.isArray(answer) ? answer.at(-1) : answer;
+  return (updated?.rows ?? []).map((r) => r.id);
 }
 
 const integer = (value: number) => {
   if (!Number.isSafeInteger(value)) throw new Error(`pr-sync: ${value} is not an integer`);
   return String(value);
 };
-
-/** The admitting update; `value(i)` is its i-th value (name, group field, limit, group or null, head start ms). */
-function admitStatement(table: string, value: (i: 1 | 2 | 3 | 4 | 5) => string): string {
-  return `
-    WITH waiting AS (
-      SELECT id, data->>${value(2)} AS grp,
-             row_number() OVER (PARTITION BY data->>${value(2)} ORDER BY next_run_at, id) AS place
-        FROM ${table}
-       WHERE name = ${value(1)} AND disabled AND (${value(4)}::text IS NULL OR data->>${value(2)} = ${value(4)})
-    ), admitted AS (
-      SELECT data->>${value(2)} AS grp, count(*) AS n FROM ${table}
-       WHERE name = ${value(1)} AND ${ADMITTED} AND (${value(4)}::text IS NULL OR data->>${value(2)} = ${value(4)})
-       GROUP BY 1
-    )
-    UPDATE ${table} j SET disabled = false,
-           next_run_at = now() - CASE WHEN w.place = 1 AND COALESCE(a.n, 0) = 0
-                                      THEN make_interval(secs => ${value(5)}::float8 / 1000) ELSE interval '0' END
-      FROM waiting w LEFT JOIN admitted a ON a.grp = w.grp
-     WHERE j.id = w.id AND w.place <= ${value(3)} - COALESCE(a.n, 0)
-    RETURNING j.id`;
-}
