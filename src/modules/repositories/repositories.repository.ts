@@ -125,8 +125,7 @@ export async function getRepositoryWithInstallation(db: Database, id: number) {
   return row;
 }
 
-/** Active repositories of live installations (or of one installation): the ones a catch-up visits. */
-/** Active repositories of live installations: all, one installation's, or those of `repositoryIds`. */
+/** Active repositories of live installations (the ones a catch-up visits): all, one installation's, or those of `repositoryIds`. */
 export async function listSyncableRepositories(
   db: Database,
   filter: { installationId?: number; repositoryIds?: number[] } = {},
