@@ -93,7 +93,8 @@ async function runsPerRepository(pool: pg.Pool): Promise<{ min: number; max: num
 }
 
 export function rolesRows(r: RolesFigure): string[][] {
-  const hook = (w: WebhookLoadResult) => `p50 ${w.p50Ms} ms, p99 ${w.p99Ms} ms, ${w.errors} errors of ${w.sent}`;
+  const hook = (w: WebhookLoadResult) =>
+    `p50 ${w.p50Ms} ms, p99 ${w.p99Ms} ms, ${w.errors} errors of ${w.sent} (sent late by ≤ ${w.sendLagP99Ms} ms at p99)`;
   return [
     [
       `One web and ${r.workers} workers: webhooks at 100/s while the workers backfill ${r.pullRequests} PRs`,

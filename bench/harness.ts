@@ -48,9 +48,9 @@ export interface BenchResults {
   /** Unsigned chunked bodies sent to every webhook path variant, against a pr-sync process of its own. */
   webhookFlood: WebhookFloodResult | NotMeasured;
   statusPage: StatusPageResult | NotMeasured;
-  /** The pr-sync process alone (the simulator and the load generators run in the bench's own process). */
+  /** The pr-sync process alone (the simulator and the naive client run in the bench's own process). */
   prSyncMemory: MemoryFigures;
-  /** Peak resident memory of the bench's process: the simulator, the naive client and autocannon, in MB. */
+  /** Peak resident memory of the bench's process: the simulator and the naive client, in MB. */
   benchProcessPeakRssMb: number;
   /** The machine's 1-minute load average and CPU count: latency figures mean little on a busy machine. */
   machine: { cpus: number; loadAtStart: number; loadAtEnd: number };

@@ -73,7 +73,7 @@ export function formatReport(results: BenchResults): string {
     ],
     [
       `Webhook ingest at ${results.setup.webhookRate}/s for ${results.setup.webhookSeconds} s: p50 / p99`,
-      cell(webhooks, (w) => `${w.p50Ms} / ${w.p99Ms} ms`),
+      cell(webhooks, (w) => `${w.p50Ms} / ${w.p99Ms} ms (sent late by ≤ ${w.sendLagP99Ms} ms at p99)`),
       "",
       "",
       "p99 ≤ 100 ms",
@@ -146,7 +146,7 @@ export function formatReport(results: BenchResults): string {
     `The naive backfill needs ${naive.backfill.requests} REST requests: ${hours} h of a 5,000 requests/hour installation budget.`,
     "Budget: REST requests made with the installation token (a 304 is free) and GraphQL requests and points.",
     "App-auth calls (creating installation tokens with the app's JWT) do not count against the installation's budget.",
-    `pr-sync runs in its own process; the simulator, the naive client and autocannon in the bench's (peak ${results.benchProcessPeakRssMb} MB).`,
+    `pr-sync runs in its own process, the webhook sender in another; the simulator and the naive client in the bench's (peak ${results.benchProcessPeakRssMb} MB).`,
     `Machine: ${results.machine.cpus} CPUs, load average ${results.machine.loadAtStart} at the start and ${results.machine.loadAtEnd} at the end.`,
     ...[...new Set(notes)],
   ].join("\n");

@@ -2,36 +2,80 @@
  * The load generator of webhook-load.ts, in a process of its own: the bench process also runs the GitHub
  * simulator, whose pages for running syncs would otherwise delay sending and timing the webhooks. It takes
  * one run over IPC, answers with its tally and exits.
+ *
+ * The load is open: delivery i is sent at i / rate seconds whether or not earlier ones were answered, as
+ * GitHub sends them, and each is timed from its own send to the end of its answer. (A closed loop of
+ * connections that each wait for an answer before sending again would slow down exactly when pr-sync does,
+ * and hide it.)
  */
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import autocannon from "autocannon";
+import http from "node:http";
 import type { LoadRun, LoadTally } from "./webhook-load.js";
 
+/** GitHub gives up on a delivery after 10 s. */
+const TIMEOUT_MS = 10_000;
+
 const [run] = (await once(process, "message")) as [LoadRun];
-let index = 0;
-const result = await autocannon({
-  url: run.url,
-  connections: 20,
-  duration: run.seconds,
-  overallRate: run.rate,
-  requests: [
-    {
-      method: "POST",
-      setupRequest: (request) => {
-        const signed = run.deliveries[index++ % run.deliveries.length]!;
-        // The signature covers the body only: each request is a new delivery for the price of a new id.
-        const headers = { ...signed.headers, "x-github-delivery": randomUUID() };
-        return { ...request, method: "POST", headers, body: signed.body };
-      },
-    },
-  ],
-});
+const agent = new http.Agent({ keepAlive: true });
+const latencies: number[] = [];
+const lags: number[] = [];
+let errors = 0;
+
+function send(index: number): Promise<void> {
+  const signed = run.deliveries[index % run.deliveries.length]!;
+  // The signature covers the body only: each request is a new delivery for the price of a new id.
+  const headers = {
+    ...signed.headers,
+    "x-github-delivery": randomUUID(),
+    "content-length": Buffer.byteLength(signed.body),
+  };
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      if (ok) latencies.push(performance.now() - started);
+      else errors++;
+      resolve();
+    };
+    const request = http.request(run.url, { method: "POST", headers, agent, timeout: TIMEOUT_MS }, (response) => {
+      response.resume();
+      response.once("end", () => done(response.statusCode !== undefined && response.statusCode < 300));
+      response.once("error", () => done(false));
+    });
+    request.once("timeout", () => request.destroy(new Error("timed out")));
+    request.once("error", () => done(false));
+    request.end(signed.body);
+  });
+}
+
+const intervalMs = 1000 / run.rate;
+const total = Math.round(run.rate * run.seconds);
+const start = performance.now();
+const inFlight: Promise<void>[] = [];
+let next = 0;
+while (next < total) {
+  const now = performance.now();
+  // Everything due is sent now: a late timer never lowers the rate, it shows as lag.
+  while (next < total && start + next * intervalMs <= now) {
+    lags.push(now - (start + next * intervalMs));
+    inFlight.push(send(next++));
+  }
+  if (next < total) await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + next * intervalMs - now)));
+}
+await Promise.all(inFlight);
+agent.destroy();
+
+const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!);
+};
 process.send!({
-  sent: result.requests.total,
-  average: result.requests.average,
-  p50: result.latency.p50,
-  p99: result.latency.p99,
-  errors: result.errors + result.timeouts + result.non2xx,
+  sent: total,
+  average: latencies.length / run.seconds,
+  p50: percentile(latencies, 0.5),
+  p99: percentile(latencies, 0.99),
+  errors,
+  sendLagP99: percentile(lags, 0.99),
 } satisfies LoadTally);
 process.disconnect();

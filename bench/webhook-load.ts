@@ -10,6 +10,8 @@ export interface WebhookLoadResult {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** How late the load process sent its deliveries (p99): when it is starved of CPU, the rate was not met. */
+  sendLagP99Ms: number;
 }
 
 /** What the load process is given: signed deliveries to cycle through (each sent under a fresh delivery id). */
@@ -27,6 +29,7 @@ export interface LoadTally {
   p50: number;
   p99: number;
   errors: number;
+  sendLagP99: number;
 }
 
 /**
@@ -63,5 +66,6 @@ export async function loadWebhooks(options: {
     p50Ms: tally.p50,
     p99Ms: tally.p99,
     errors: tally.errors,
+    sendLagP99Ms: Math.round(tally.sendLagP99),
   };
 }
