@@ -51,6 +51,51 @@ function compareKeys(a: SortKey, b: SortKey, descending: boolean): number {
   return descending ? -order : order;
 }
 
+interface PullRequestOrder {
+  field: "CREATED_AT" | "UPDATED_AT";
+  descending: boolean;
+}
+
+const sortTime = (pr: SimPullRequest, order: PullRequestOrder) =>
+  order.field === "UPDATED_AT" ? pr.updatedAt : pr.createdAt;
+
+function comparePullRequests(a: SimPullRequest, b: SimPullRequest, order: PullRequestOrder): number {
+  const x = sortTime(a, order);
+  const y = sortTime(b, order);
+  const ascending = x < y ? -1 : x > y ? 1 : a.number - b.number;
+  return order.descending ? -ascending : ascending;
+}
+
+/** Each repository's pull requests sorted once per order, with the list they were sorted from. */
+const sortedPullRequests = new WeakMap<
+  SimRepository,
+  Map<string, { from: SimPullRequest[]; sorted: SimPullRequest[] }>
+>();
+
+/**
+ * A repository's pull requests in the given order. Sorting thousands of them for every page cost more than
+ * answering the page, so the sorted list is kept while it still holds the same pull requests and is still in
+ * order (activity changes `updatedAt` in place); otherwise it is sorted afresh.
+ */
+function pullRequestsInOrder(repository: SimRepository, order: PullRequestOrder): SimPullRequest[] {
+  const byOrder =
+    sortedPullRequests.get(repository) ?? new Map<string, { from: SimPullRequest[]; sorted: SimPullRequest[] }>();
+  sortedPullRequests.set(repository, byOrder);
+  const name = `${order.field}:${order.descending}`;
+  const current = repository.pullRequests;
+  const kept = byOrder.get(name);
+  if (
+    kept &&
+    kept.from.length === current.length &&
+    kept.from.every((pr, i) => pr === current[i]) &&
+    kept.sorted.every((pr, i) => i === 0 || comparePullRequests(kept.sorted[i - 1]!, pr, order) < 0)
+  )
+    return kept.sorted;
+  const sorted = [...current].sort((a, b) => comparePullRequests(a, b, order));
+  byOrder.set(name, { from: [...current], sorted });
+  return sorted;
+}
+
 /**
  * A cursor connection over items already in order. Cursors hold the sort key, as GitHub's do, so a
  * page after a cursor stays correct when earlier items move.
@@ -188,18 +233,19 @@ function repositoryView(context: GraphqlContext, repository: SimRepository) {
       const states = args.states as string[] | null | undefined;
       const orderBy = args.orderBy as { field: "CREATED_AT" | "UPDATED_AT"; direction: "ASC" | "DESC" } | undefined;
       const stateOf = (pr: SimPullRequest) => (pr.merged ? "MERGED" : pr.state === "open" ? "OPEN" : "CLOSED");
-      const pulls = repository.pullRequests.filter(
+      // Without orderBy GitHub lists pull requests oldest first.
+      const order: PullRequestOrder = {
+        field: orderBy?.field ?? "CREATED_AT",
+        descending: orderBy?.direction === "DESC",
+      };
+      const pulls = pullRequestsInOrder(repository, order).filter(
         (pr) =>
           (!states || states.includes(stateOf(pr))) &&
           (args.baseRefName == null || pr.baseRef === args.baseRefName) &&
           (args.headRefName == null || pr.headRef === args.headRefName),
       );
-      // Without orderBy GitHub lists pull requests oldest first.
-      const field = orderBy?.field ?? "CREATED_AT";
-      const descending = orderBy?.direction === "DESC";
-      const keyOf = (pr: SimPullRequest): SortKey => [field === "UPDATED_AT" ? pr.updatedAt : pr.createdAt, pr.number];
-      pulls.sort((a, b) => compareKeys(keyOf(a), keyOf(b), descending));
-      return connection(pulls, args, keyOf, descending, (pr) => pullRequestView(context, repository, pr));
+      const keyOf = (pr: SimPullRequest): SortKey => [sortTime(pr, order), pr.number];
+      return connection(pulls, args, keyOf, order.descending, (pr) => pullRequestView(context, repository, pr));
     },
   };
 }

@@ -38,6 +38,30 @@ export function githubSchema(): GraphQLSchema {
   return builtSchema;
 }
 
+/**
+ * Documents already parsed and validated, by query text: a client sends the same few queries again and again,
+ * and validating one against the whole schema costs more than answering a small one. Cleared when full.
+ */
+const checkedDocuments = new Map<string, DocumentNode>();
+const CHECKED_DOCUMENTS_MAX = 200;
+
+/** The parsed document, or the errors GitHub answers for a query that does not parse or validate. */
+function checkedDocument(query: string): DocumentNode | GitHubGraphqlError[] {
+  const known = checkedDocuments.get(query);
+  if (known) return known;
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch (error) {
+    return [{ message: (error as GraphQLError).message }];
+  }
+  const validationErrors = validate(githubSchema(), document);
+  if (validationErrors.length > 0) return validationErrors.map(formatError);
+  if (checkedDocuments.size >= CHECKED_DOCUMENTS_MAX) checkedDocuments.clear();
+  checkedDocuments.set(query, document);
+  return document;
+}
+
 function formatError(error: GraphQLError): GitHubGraphqlError {
   const type = error.extensions?.githubType as string | undefined;
   return {
@@ -73,15 +97,9 @@ export function handleGraphql(
   }
   if (typeof request.query !== "string")
     return reject([{ message: "A query attribute must be specified and must be a string." }]);
-  let document: DocumentNode;
-  try {
-    document = parse(request.query);
-  } catch (error) {
-    return reject([{ message: (error as GraphQLError).message }]);
-  }
+  const document = checkedDocument(request.query);
+  if (Array.isArray(document)) return reject(document);
   const schema = githubSchema();
-  const validationErrors = validate(schema, document);
-  if (validationErrors.length > 0) return reject(validationErrors.map(formatError));
 
   const operations = document.definitions.filter(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,

@@ -114,6 +114,28 @@ describe("GraphQL", () => {
     expect(rest.pageInfo.hasNextPage).toBe(total > 200);
   });
 
+  it("lists pull requests in the order of the moment: ones changed since the last listing come first", async () => {
+    const firstPage = async () => {
+      const { body } = await graphql(sim, token, PULL_REQUESTS_QUERY, { owner: "acme-corp", name: "web", first: 100 });
+      return (body.data as { repository: { pullRequests: PullRequestPage } }).repository.pullRequests.nodes.map(
+        (n) => n.number,
+      );
+    };
+    const before = await firstPage();
+    const { changes } = await sim.simulateActivity({
+      repository: "acme-corp/web",
+      count: 5,
+      newShare: 0,
+      deliver: false,
+    });
+    const after = await firstPage();
+    const changed = new Set(changes.map((c) => c.number));
+    expect(new Set(after.slice(0, changed.size))).toEqual(changed);
+    expect(after.slice(changed.size)).toEqual(
+      before.filter((n) => !changed.has(n)).slice(0, after.length - changed.size),
+    );
+  });
+
   it("shows deleted authors as null and bots as Bot without the [bot] suffix", async () => {
     const { body } = await graphql(sim, token, PULL_REQUESTS_QUERY, { owner: "acme-corp", name: "api", first: 80 });
     const authors = (body.data as { repository: { pullRequests: PullRequestPage } }).repository.pullRequests.nodes.map(
