@@ -13,6 +13,7 @@ import { createRouter } from "./http/router.js";
 import { createWebhookGuard } from "./http/webhook-guard.js";
 import { jobDefinitions, scheduleRecurringJobs } from "./jobs/job-list.js";
 import { createJobQueue, type JobQueue } from "./jobs/job-queue.js";
+import { lowerWorkerPriority } from "./jobs/worker-priority.js";
 import { registerWorker, type WorkerRegistration } from "./jobs/workers.js";
 import { STATUS_PATH } from "./links.js";
 import { createMetrics } from "./metrics/metrics.js";
@@ -150,6 +151,7 @@ export async function createAppMode(
         if (slug) runtime.installUrl = installUrl(githubWebUrl(config), slug);
       }
       logAddresses(runtime);
+      if (config.PR_SYNC_ROLE === "worker") lowerWorkerPriority(config.WORKER_NICENESS, log);
       if (runJobs) {
         await runtime.queue.start();
         await scheduleRecurringJobs(runtime, { discoverNow: contactGitHub });

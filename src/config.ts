@@ -29,6 +29,12 @@ export const settings = {
     expected: "one of all, web, worker",
     parse: oneOf(["all", "web", "worker"] as const),
   }),
+  WORKER_NICENESS: setting({
+    doc: "CPU niceness a worker process (PR_SYNC_ROLE=worker) gives itself, so that on a machine it shares with web processes webhooks and pages come before syncs; 0 leaves it as started.",
+    default: "10",
+    expected: "a whole number from 0 to 19",
+    parse: wholeNumber(0, 19),
+  }),
   PORT: setting({
     doc: "HTTP port for webhooks, the status page and /health.",
     default: "3000",

@@ -18,9 +18,11 @@ describe("PR_SYNC_ROLE: one web instance and two workers on one database", () =>
   beforeAll(async () => {
     database = await createTestDatabase();
     sim = await startSmallSimulator({ repositoriesPerOrganization: 4, pullRequestsWithManyReviews: 0 });
+    // In-process workers keep the Jest worker's priority (test/jobs/worker-priority.test.ts covers lowering it).
+    const worker = { PR_SYNC_ROLE: "worker", WORKER_NICENESS: "0" };
     workers = [
-      await startAppOnSimulator(sim, database, { env: { PR_SYNC_ROLE: "worker" } }),
-      await startAppOnSimulator(sim, database, { env: { PR_SYNC_ROLE: "worker" } }),
+      await startAppOnSimulator(sim, database, { env: worker }),
+      await startAppOnSimulator(sim, database, { env: worker }),
     ];
     web = await startAppOnSimulator(sim, database, { env: { PR_SYNC_ROLE: "web" } });
   });
