@@ -2,7 +2,8 @@ import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import * as schema from "./schema.js";
 
-export type Database = NodePgDatabase<typeof schema>;
+/** Drizzle over the process's pool; `$client` is the pool itself. */
+export type Database = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
 export function createDatabase(pool: pg.Pool): Database {
   return drizzle(pool, { schema });

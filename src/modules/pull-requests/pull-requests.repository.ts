@@ -65,8 +65,16 @@ function insertRows<Row>(table: string, alias: string, columns: Columns<Row>, ro
  * whose row was written.
  */
 export async function upsertPullRequests(db: Database, rows: PullRequestInsert[]): Promise<number[]> {
-  if (rows.length === 0) return [];
-  const written = await db.execute<{ id: string }>(sql`
+  const statement = pullRequestsUpsert(rows);
+  if (!statement) return [];
+  const written = await db.execute<{ id: string }>(statement);
+  return written.rows.map((r) => Number(r.id));
+}
+
+/** The statement of upsertPullRequests (returning the ids written); undefined for no rows. */
+export function pullRequestsUpsert(rows: PullRequestInsert[]): SQL | undefined {
+  if (rows.length === 0) return undefined;
+  return sql`
     ${insertRows("pull_requests", "p", PULL_REQUEST_COLUMNS, rows)}
     ON CONFLICT (id) DO UPDATE SET
       repository_id = excluded.repository_id, number = excluded.number, title = excluded.title,
@@ -78,21 +86,27 @@ export async function upsertPullRequests(db: Database, rows: PullRequestInsert[]
       changed_files = coalesce(excluded.changed_files, p.changed_files),
       base_ref = excluded.base_ref, head_ref = excluded.head_ref, url = excluded.url, synced_at = excluded.synced_at
     WHERE p.updated_at <= excluded.updated_at
-    RETURNING p.id`);
-  return written.rows.map((r) => Number(r.id));
+    RETURNING p.id`;
 }
 
 /** Upserts reviews. A dismissal is final on GitHub, so an older snapshot never turns it back. */
 export async function upsertReviews(db: Database, rows: ReviewInsert[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const written = await db.execute(sql`
+  const statement = reviewsUpsert(rows);
+  if (!statement) return 0;
+  const written = await db.execute(statement);
+  return written.rowCount ?? 0;
+}
+
+/** The statement of upsertReviews; undefined for no rows. */
+export function reviewsUpsert(rows: ReviewInsert[]): SQL | undefined {
+  if (rows.length === 0) return undefined;
+  return sql`
     ${insertRows("reviews", "r", REVIEW_COLUMNS, rows)}
     ON CONFLICT (id) DO UPDATE SET
       pull_request_id = excluded.pull_request_id, reviewer_login = excluded.reviewer_login,
       reviewer_id = excluded.reviewer_id,
       state = CASE WHEN r.state = 'DISMISSED' THEN r.state ELSE excluded.state END,
-      submitted_at = coalesce(excluded.submitted_at, r.submitted_at), synced_at = excluded.synced_at`);
-  return written.rowCount ?? 0;
+      submitted_at = coalesce(excluded.submitted_at, r.submitted_at), synced_at = excluded.synced_at`;
 }
 
 /**
@@ -104,8 +118,14 @@ export const isPeerReview = (r: SQL, p: SQL) =>
 
 /** Recomputes first_review_at of the given pull requests: the earliest submitted peer review. */
 export async function refreshFirstReviewAt(db: Database, pullRequestIds: number[]): Promise<void> {
-  if (pullRequestIds.length === 0) return;
-  await db.execute(sql`
+  const statement = firstReviewAtRefresh(pullRequestIds);
+  if (statement) await db.execute(statement);
+}
+
+/** The statement of refreshFirstReviewAt; undefined for no pull requests. */
+export function firstReviewAtRefresh(pullRequestIds: number[]): SQL | undefined {
+  if (pullRequestIds.length === 0) return undefined;
+  return sql`
     UPDATE ${pullRequests} AS pr
        SET first_review_at = (
          SELECT min(r.submitted_at) FROM ${reviews} r
@@ -113,7 +133,7 @@ export async function refreshFirstReviewAt(db: Database, pullRequestIds: number[
      WHERE pr.id IN (${sql.join(
        pullRequestIds.map((id) => sql`${id}`),
        sql`, `,
-     )})`);
+     )})`;
 }
 
 /** Stored updated_at of the given pull requests, to tell which ones a page brings unchanged. */

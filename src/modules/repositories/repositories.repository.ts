@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbExecutor as Database } from "../../db/client.js";
 import { preparedFor } from "../../db/prepared.js";
 import type { TrackedRepository } from "../installations/installations.models.js";
@@ -95,10 +95,16 @@ export async function listInstallationRepositories(db: Database, installationId:
 }
 
 export async function updateRepository(db: Database, id: number, update: RepositoryUpdate): Promise<void> {
-  await db
+  await db.execute(repositoryUpdate(db, id, update));
+}
+
+/** The statement of updateRepository, to run together with others. */
+export function repositoryUpdate(db: Database, id: number, update: RepositoryUpdate): SQL {
+  return db
     .update(repositories)
     .set({ ...update, updatedAt: new Date() })
-    .where(eq(repositories.id, id));
+    .where(eq(repositories.id, id))
+    .getSQL();
 }
 
 export async function deactivateRepositories(db: Database, ids: number[]): Promise<void> {

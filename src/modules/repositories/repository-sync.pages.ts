@@ -1,14 +1,15 @@
+import { runAsOneTransaction } from "../../db/one-round-trip.js";
 import { notFoundError } from "../../github/github-errors.js";
 import type { InstallationGitHub, PullRequestNode } from "../../github/installation-client.js";
 import { toPullRequestRow, toReviewRow, type ReviewInsert } from "../pull-requests/pull-requests.mapper.js";
 import {
-  refreshFirstReviewAt,
+  firstReviewAtRefresh,
+  pullRequestsUpsert,
+  reviewsUpsert,
   storedUpdatedAt,
-  upsertPullRequests,
-  upsertReviews,
 } from "../pull-requests/pull-requests.repository.js";
 import { spent, type SyncRun } from "./repository-sync.models.js";
-import { updateRepository } from "./repositories.repository.js";
+import { repositoryUpdate, updateRepository } from "./repositories.repository.js";
 import { serializeCursor, type RunCursor } from "./sync-plan.models.js";
 
 function ownerAndName(run: SyncRun): { owner: string; name: string } {
@@ -36,15 +37,13 @@ export async function syncPage(run: SyncRun, github: InstallationGitHub): Promis
   run.totals.reviews += reviews.length;
   run.totals.pages += 1;
   const oldest = inWindow.at(-1);
-  await deps.db.transaction(async (tx) => {
-    await upsertPullRequests(
-      tx,
-      inWindow.map((n) => toPullRequestRow(n, repository.id)),
-    );
-    await upsertReviews(tx, reviews);
-    await refreshFirstReviewAt(tx, ids.filter(Boolean));
-    const budget = github.meter.budgets.get("graphql");
-    await updateRepository(tx, repository.id, {
+  const budget = github.meter.budgets.get("graphql");
+  // One round trip: the page's rows stay locked only while PostgreSQL writes them (see runAsOneTransaction).
+  await runAsOneTransaction(deps.db, [
+    pullRequestsUpsert(inWindow.map((n) => toPullRequestRow(n, repository.id))),
+    reviewsUpsert(reviews),
+    firstReviewAtRefresh(ids.filter(Boolean)),
+    repositoryUpdate(deps.db, repository.id, {
       prsSynced: run.totals.prs,
       reviewsSynced: run.totals.reviews,
       pagesFetched: run.totals.pages,
@@ -56,8 +55,8 @@ export async function syncPage(run: SyncRun, github: InstallationGitHub): Promis
       rateLimitRemaining: budget?.remaining ?? null,
       rateLimitResetAt: budget?.resetAt ?? null,
       lastProgressAt: deps.now(),
-    });
-  });
+    }),
+  ]);
   return reachedEnd ? "last" : "more";
 }
 
