@@ -4,7 +4,7 @@ import pg from "pg";
 import { prepareValue } from "pg/lib/utils.js";
 import type { Database } from "./client.js";
 
-const MARK = "\u0000";
+const MARK = "\uE000";
 
 /** Renders each parameter as a mark around its index, so that no `$` in the statement text is ever mistaken for one. */
 class MarkedParamsDialect extends PgDialect {
@@ -25,7 +25,7 @@ function literal(value: unknown): string {
 /** A statement with its values written into it as literals. */
 export function inlineStatement(statement: SQL): string {
   const { sql, params } = dialect.sqlToQuery(statement);
-  return sql.replace(/\u0000(\d+)\u0000/g, (_, index: string) => literal(params[Number(index)]));
+  return sql.replace(/\uE000(\d+)\uE000/g, (_, index: string) => literal(params[Number(index)]));
 }
 
 /**
