@@ -56,15 +56,10 @@ interface PullRequestOrder {
   descending: boolean;
 }
 
-const sortTime = (pr: SimPullRequest, order: PullRequestOrder) =>
-  order.field === "UPDATED_AT" ? pr.updatedAt : pr.createdAt;
-
-function comparePullRequests(a: SimPullRequest, b: SimPullRequest, order: PullRequestOrder): number {
-  const x = sortTime(a, order);
-  const y = sortTime(b, order);
-  const ascending = x < y ? -1 : x > y ? 1 : a.number - b.number;
-  return order.descending ? -ascending : ascending;
-}
+/** The key pull requests are sorted by and their cursors hold. */
+const pullRequestKey =
+  (order: PullRequestOrder) =>
+  (pr: SimPullRequest): SortKey => [order.field === "UPDATED_AT" ? pr.updatedAt : pr.createdAt, pr.number];
 
 /** Each repository's pull requests sorted once per order, with the list they were sorted from. */
 const sortedPullRequests = new WeakMap<
@@ -81,6 +76,8 @@ function pullRequestsInOrder(repository: SimRepository, order: PullRequestOrder)
   const byOrder =
     sortedPullRequests.get(repository) ?? new Map<string, { from: SimPullRequest[]; sorted: SimPullRequest[] }>();
   sortedPullRequests.set(repository, byOrder);
+  const keyOf = pullRequestKey(order);
+  const compare = (a: SimPullRequest, b: SimPullRequest) => compareKeys(keyOf(a), keyOf(b), order.descending);
   const name = `${order.field}:${order.descending}`;
   const current = repository.pullRequests;
   const kept = byOrder.get(name);
@@ -88,10 +85,10 @@ function pullRequestsInOrder(repository: SimRepository, order: PullRequestOrder)
     kept &&
     kept.from.length === current.length &&
     kept.from.every((pr, i) => pr === current[i]) &&
-    kept.sorted.every((pr, i) => i === 0 || comparePullRequests(kept.sorted[i - 1]!, pr, order) < 0)
+    kept.sorted.every((pr, i) => i === 0 || compare(kept.sorted[i - 1]!, pr) < 0)
   )
     return kept.sorted;
-  const sorted = [...current].sort((a, b) => comparePullRequests(a, b, order));
+  const sorted = [...current].sort(compare);
   byOrder.set(name, { from: [...current], sorted });
   return sorted;
 }
@@ -244,8 +241,9 @@ function repositoryView(context: GraphqlContext, repository: SimRepository) {
           (args.baseRefName == null || pr.baseRef === args.baseRefName) &&
           (args.headRefName == null || pr.headRef === args.headRefName),
       );
-      const keyOf = (pr: SimPullRequest): SortKey => [sortTime(pr, order), pr.number];
-      return connection(pulls, args, keyOf, order.descending, (pr) => pullRequestView(context, repository, pr));
+      return connection(pulls, args, pullRequestKey(order), order.descending, (pr) =>
+        pullRequestView(context, repository, pr),
+      );
     },
   };
 }
