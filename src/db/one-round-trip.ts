@@ -2,7 +2,6 @@ import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { prepareValue } from "pg/lib/utils.js";
-import type { Database } from "./client.js";
 
 const MARK = "\uE000";
 
@@ -29,12 +28,20 @@ export function inlineStatement(statement: SQL): string {
 }
 
 /**
- * Runs statements (an undefined one is left out) as one transaction in a single round trip. PostgreSQL runs the statements of one simple
- * query as one implicit transaction, all or none, each statement seeing the ones before it. Row locks are
- * then held only while PostgreSQL works: a transaction of several round trips keeps them while this process
- * is between two statements, and a webhook writing one of those rows waits all that time.
+ * Runs statements (an undefined one is left out) as one transaction in a single round trip and answers the rows
+ * of the last. PostgreSQL runs the statements of one simple query as one implicit transaction, all or none,
+ * each statement seeing the ones before it. Row locks are then held only while PostgreSQL works: a transaction
+ * of several round trips keeps them while this process is between two statements, and a webhook writing one
+ * of those rows waits all that time.
  */
-export async function runAsOneTransaction(db: Database, statements: (SQL | undefined)[]): Promise<void> {
+export async function runAsOneTransaction<Row extends pg.QueryResultRow = pg.QueryResultRow>(
+  pool: pg.Pool,
+  statements: (SQL | undefined)[],
+): Promise<Row[]> {
   const text = statements.flatMap((statement) => (statement ? [inlineStatement(statement)] : [])).join(";\n");
-  if (text) await db.$client.query(text);
+  if (!text) return [];
+  const answer = (await pool.query(text)) as unknown as pg.QueryResult<Row> | pg.QueryResult<Row>[];
+  // Several statements answer with one result each.
+  const last = Array.isArray(answer) ? answer.at(-1) : answer;
+  return last?.rows ?? [];
 }

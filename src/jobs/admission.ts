@@ -1,6 +1,6 @@
-import pg from "pg";
-
-const { escapeLiteral } = pg;
+import { sql } from "drizzle-orm";
+import type pg from "pg";
+import { runAsOneTransaction } from "../db/one-round-trip.js";
 
 /** The advisory-lock class that serialises admission decisions of one group (say, one installation). */
 const ADMISSION_LOCK_CLASS = 7_243_300;
@@ -69,39 +69,35 @@ export async function admitWaiting(
   rule: AdmissionRule,
   group?: string,
 ): Promise<string[]> {
-  const groupBy = escapeLiteral(rule.groupBy);
-  const only = group === undefined ? "" : `AND data->>${groupBy} = ${escapeLiteral(group)}`;
+  const key = sql`data->>${rule.groupBy}`;
+  const only = group === undefined ? sql.empty() : sql`AND ${key} = ${group}`;
+  const jobs = sql.raw(table);
   // One group's admission runs when a job of it ends, while the freed place waits: its lock and the update go in
-  // one round trip, as one implicit transaction (a simple query of two statements), each statement seeing what
-  // committed before it ran, so the lock still serialises the decision. The sweep takes no lock.
+  // one round trip, each statement seeing what committed before it ran, so the lock still serialises the
+  // decision. The sweep takes no lock.
   const lock =
     group === undefined
-      ? ""
-      : `SELECT pg_advisory_xact_lock(${ADMISSION_LOCK_CLASS}, hashtext(${escapeLiteral(`${name}:${group}`)}));`;
-  const answer = (await pool.query(`${lock}
+      ? undefined
+      : sql`SELECT pg_advisory_xact_lock(${ADMISSION_LOCK_CLASS}, hashtext(${`${name}:${group}`}))`;
+  const admitted = await runAsOneTransaction<{ id: string }>(pool, [
+    lock,
+    sql`
     WITH waiting AS (
-      SELECT id, data->>${groupBy} AS grp,
-             row_number() OVER (PARTITION BY data->>${groupBy} ORDER BY next_run_at, id) AS place
-        FROM ${table}
-       WHERE name = ${escapeLiteral(name)} AND disabled ${only}
+      SELECT id, ${key} AS grp, row_number() OVER (PARTITION BY ${key} ORDER BY next_run_at, id) AS place
+        FROM ${jobs}
+       WHERE name = ${name} AND disabled ${only}
     ), admitted AS (
-      SELECT data->>${groupBy} AS grp, count(*) AS n FROM ${table}
-       WHERE name = ${escapeLiteral(name)} AND ${ADMITTED} ${only}
+      SELECT ${key} AS grp, count(*) AS n FROM ${jobs}
+       WHERE name = ${name} AND ${sql.raw(ADMITTED)} ${only}
        GROUP BY 1
     )
-    UPDATE ${table} j SET disabled = false,
+    UPDATE ${jobs} j SET disabled = false,
            next_run_at = now() - CASE WHEN w.place = 1 AND COALESCE(a.n, 0) = 0
-                                      THEN make_interval(secs => ${integer(FIRST_JOB_HEAD_START_MS)}::float8 / 1000)
+                                      THEN make_interval(secs => ${FIRST_JOB_HEAD_START_MS}::float8 / 1000)
                                       ELSE interval '0' END
       FROM waiting w LEFT JOIN admitted a ON a.grp = w.grp
-     WHERE j.id = w.id AND w.place <= ${integer(rule.limit)} - COALESCE(a.n, 0)
-    RETURNING j.id`)) as unknown as pg.QueryResult<{ id: string }> | pg.QueryResult<{ id: string }>[];
-  // Two statements answer with two results; the update's is the last.
-  const updated = Array.isArray(answer) ? answer.at(-1) : answer;
-  return (updated?.rows ?? []).map((r) => r.id);
+     WHERE j.id = w.id AND w.place <= ${rule.limit} - COALESCE(a.n, 0)
+    RETURNING j.id`,
+  ]);
+  return admitted.map((r) => r.id);
 }
-
-const integer = (value: number) => {
-  if (!Number.isSafeInteger(value)) throw new Error(`pr-sync: ${value} is not an integer`);
-  return String(value);
-};

@@ -31,7 +31,7 @@ describe("runAsOneTransaction", () => {
       .rows[0] as Record<string, unknown> | undefined;
 
   it("writes every value exactly as a bound parameter would: quotes, backslashes, dollars, arrays, dates, JSON", async () => {
-    await runAsOneTransaction(database.db, [insert(1, row)]);
+    await runAsOneTransaction(database.pool, [insert(1, row)]);
     await database.db.execute(insert(2, row));
     const inlined = await stored(1);
     expect(inlined).toEqual(await stored(2));
@@ -43,7 +43,7 @@ describe("runAsOneTransaction", () => {
   });
 
   it("runs all statements or none, each seeing the ones before it", async () => {
-    await runAsOneTransaction(database.db, [
+    await runAsOneTransaction(database.pool, [
       insert(1, row),
       undefined,
       sql`UPDATE samples SET amount = amount * 2 WHERE id = ${1}`,
@@ -51,16 +51,19 @@ describe("runAsOneTransaction", () => {
     expect((await stored(1))?.amount).toBe("25.0");
 
     await expect(
-      runAsOneTransaction(database.db, [insert(2, row), sql`UPDATE samples SET amount = 1 / (amount - amount)`]),
+      runAsOneTransaction(database.pool, [insert(2, row), sql`UPDATE samples SET amount = 1 / (amount - amount)`]),
     ).rejects.toThrow(/division by zero/);
     expect(await stored(2)).toBeUndefined();
     expect((await stored(1))?.amount).toBe("25.0");
     // The connection went back to the pool usable, not inside an aborted transaction.
-    await runAsOneTransaction(database.db, [insert(3, row)]);
+    await runAsOneTransaction(database.pool, [insert(3, row)]);
     expect(await stored(3)).toBeDefined();
   });
 
-  it("sends nothing when every statement is left out", async () => {
-    await expect(runAsOneTransaction(database.db, [undefined, undefined])).resolves.toBeUndefined();
+  it("answers the rows of the last statement, and none when every statement is left out", async () => {
+    await expect(
+      runAsOneTransaction(database.pool, [insert(1, row), sql`SELECT id, flag FROM samples WHERE id = ${1}`]),
+    ).resolves.toEqual([{ id: 1, flag: false }]);
+    await expect(runAsOneTransaction(database.pool, [undefined, undefined])).resolves.toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ export async function syncPage(run: SyncRun, github: InstallationGitHub): Promis
   const oldest = inWindow.at(-1);
   const budget = github.meter.budgets.get("graphql");
   // One round trip: the page's rows stay locked only while PostgreSQL writes them (see runAsOneTransaction).
-  await runAsOneTransaction(deps.db, [
+  await runAsOneTransaction(deps.db.$client, [
     pullRequestsUpsert(inWindow.map((n) => toPullRequestRow(n, repository.id))),
     reviewsUpsert(reviews),
     firstReviewAtRefresh(ids.filter(Boolean)),
