@@ -2,6 +2,7 @@ import type pg from "pg";
 import { createDatabase } from "../src/db/client.js";
 import { installations } from "../src/modules/installations/installations.table.js";
 import { repositories, type SyncStatus } from "../src/modules/repositories/repositories.table.js";
+import { percentile } from "./percentile.js";
 
 export interface RenderTiming {
   requests: number;
@@ -112,8 +113,6 @@ export async function signInAsOperator(baseUrl: string, adminToken: string): Pro
   return session;
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
 
 /** GETs `url` `requests` times one after another (after two unmeasured warm-ups) and times each full answer. */
@@ -139,8 +138,8 @@ async function timeGets(
   return {
     timing: {
       requests,
-      medianMs: round1(percentile(times, 50)),
-      p95Ms: round1(percentile(times, 95)),
+      medianMs: round1(percentile(times, 0.5)),
+      p95Ms: round1(percentile(times, 0.95)),
       sizeKb: Math.round(Buffer.byteLength(html) / 1024),
       errors,
     },

@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import http from "node:http";
+import { percentile } from "./percentile.js";
 import type { LoadRun, LoadTally } from "./webhook-load.js";
 
 /** GitHub gives up on a delivery after 10 s. */
@@ -65,17 +66,15 @@ while (next < total) {
 await Promise.all(inFlight);
 agent.destroy();
 
-const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!);
-};
+latencies.sort((a, b) => a - b);
+lags.sort((a, b) => a - b);
+const ms = (sorted: number[], fraction: number) => (sorted.length === 0 ? 0 : Math.round(percentile(sorted, fraction)));
 process.send!({
   sent: total,
   average: latencies.length / run.seconds,
-  p50: percentile(latencies, 0.5),
-  p99: percentile(latencies, 0.99),
+  p50: ms(latencies, 0.5),
+  p99: ms(latencies, 0.99),
   errors,
-  sendLagP99: percentile(lags, 0.99),
+  sendLagP99: ms(lags, 0.99),
 } satisfies LoadTally);
 process.disconnect();
