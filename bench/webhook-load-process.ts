@@ -33,7 +33,11 @@ function send(index: number): Promise<void> {
   };
   const started = performance.now();
   return new Promise((resolve) => {
+    let settled = false;
+    // A request timed out mid-answer reports an error on both the request and the response: count it once.
     const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
       if (ok) latencies.push(performance.now() - started);
       else errors++;
       resolve();
