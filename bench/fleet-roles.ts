@@ -9,7 +9,7 @@ import { WEBHOOK_PATH } from "../src/start.js";
 import { IDS, startGitHubSimulator } from "../simulator/index.js";
 import { allComplete, count, envFor, waitUntil, NO_RATE_LIMIT } from "./fleet-support.js";
 import { startPrSyncProcess } from "./pr-sync-handle.js";
-import { loadWebhooks, type WebhookLoadResult } from "./webhook-load.js";
+import { errorsOf, loadWebhooks, type WebhookLoadResult } from "./webhook-load.js";
 
 export interface RolesFigure {
   repositories: number;
@@ -99,7 +99,7 @@ async function runsPerRepository(pool: pg.Pool): Promise<{ min: number; max: num
 
 export function rolesRows(r: RolesFigure): string[][] {
   const hook = (w: WebhookLoadResult) =>
-    `p50 ${w.p50Ms} ms, p99 ${w.p99Ms} ms, ${w.errors} errors of ${w.sent} (sent late by ≤ ${w.sendLagP99Ms} ms at p99)`;
+    `p50 ${w.p50Ms} ms, p99 ${w.p99Ms} ms, ${errorsOf(w)} (sent late by ≤ ${w.sendLagP99Ms} ms at p99)`;
   return [
     [
       `One web and ${r.workers} workers: webhooks at 100/s while the workers backfill ${r.pullRequests} PRs`,

@@ -1,6 +1,7 @@
 import { budgetRequests, isMeasured, type NotMeasured, type SyncMeasure } from "./app-sync.js";
 import type { BenchResults } from "./harness.js";
 import type { RenderTiming } from "./status-page-load.js";
+import { errorsOf } from "./webhook-load.js";
 
 type Row = [measure: string, prSync: string, naive: string, ratio: string, target: string];
 
@@ -80,7 +81,7 @@ export function formatReport(results: BenchResults): string {
     ],
     [
       "Webhook throughput, errors",
-      cell(webhooks, (w) => `${w.throughputPerSecond}/s, ${w.errors} errors of ${w.sent}`),
+      cell(webhooks, (w) => `${w.throughputPerSecond}/s, ${errorsOf(w)}`),
       "",
       "",
       "0 errors",

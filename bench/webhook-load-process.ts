@@ -22,6 +22,8 @@ const agent = new http.Agent({ keepAlive: true });
 const latencies: number[] = [];
 const lags: number[] = [];
 let errors = 0;
+/** What went wrong, by kind ("HTTP 500", "ECONNRESET", "timed out"): an error is only useful with its cause. */
+const errorKinds: Record<string, number> = {};
 
 function send(index: number): Promise<void> {
   const signed = run.deliveries[index % run.deliveries.length]!;
@@ -35,20 +37,26 @@ function send(index: number): Promise<void> {
   return new Promise((resolve) => {
     let settled = false;
     // A request timed out mid-answer reports an error on both the request and the response: count it once.
-    const done = (ok: boolean) => {
+    const done = (failure?: string) => {
       if (settled) return;
       settled = true;
-      if (ok) latencies.push(performance.now() - started);
-      else errors++;
+      if (failure === undefined) latencies.push(performance.now() - started);
+      else {
+        errors++;
+        errorKinds[failure] = (errorKinds[failure] ?? 0) + 1;
+      }
       resolve();
     };
+    const failed = (error: Error) => done((error as NodeJS.ErrnoException).code ?? error.message);
     const request = http.request(run.url, { method: "POST", headers, agent, timeout: TIMEOUT_MS }, (response) => {
       response.resume();
-      response.once("end", () => done(response.statusCode !== undefined && response.statusCode < 300));
-      response.once("error", () => done(false));
+      response.once("end", () =>
+        done(response.statusCode !== undefined && response.statusCode < 300 ? undefined : `HTTP ${response.statusCode}`),
+      );
+      response.once("error", failed);
     });
     request.once("timeout", () => request.destroy(new Error("timed out")));
-    request.once("error", () => done(false));
+    request.once("error", failed);
     request.end(signed.body);
   });
 }
@@ -79,6 +87,7 @@ process.send!({
   p50: ms(latencies, 0.5),
   p99: ms(latencies, 0.99),
   errors,
+  errorKinds,
   sendLagP99: ms(lags, 0.99),
 } satisfies LoadTally);
 process.disconnect();

@@ -10,6 +10,8 @@ export interface WebhookLoadResult {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** The errors by cause: a status ("HTTP 503"), a socket error code ("ECONNRESET") or "timed out". */
+  errorKinds: Record<string, number>;
   /** How late the load process sent its deliveries (p99): when it is starved of CPU, the rate was not met. */
   sendLagP99Ms: number;
 }
@@ -29,6 +31,7 @@ export interface LoadTally {
   p50: number;
   p99: number;
   errors: number;
+  errorKinds: Record<string, number>;
   sendLagP99: number;
 }
 
@@ -66,6 +69,13 @@ export async function loadWebhooks(options: {
     p50Ms: tally.p50,
     p99Ms: tally.p99,
     errors: tally.errors,
+    errorKinds: tally.errorKinds,
     sendLagP99Ms: Math.round(tally.sendLagP99),
   };
+}
+
+/** "0 errors of 1000", or with their causes: "2 errors of 1000 (HTTP 503 ×1, ECONNRESET ×1)". */
+export function errorsOf(w: WebhookLoadResult): string {
+  const causes = Object.entries(w.errorKinds).map(([kind, n]) => `${kind} ×${n}`);
+  return `${w.errors} errors of ${w.sent}${causes.length > 0 ? ` (${causes.join(", ")})` : ""}`;
 }
