@@ -78,6 +78,15 @@ export interface InstallationGitHub {
 }
 
 /**
+ * A page of pull requests with their reviews is the one query heavy enough for GitHub to give up on (a 502
+ * after its time limit, "Something went wrong while executing your query. This may be the result of a
+ * timeout"). plugin-retry would send the same page three more times, with waits, before the sync could halve
+ * it; one quick retry still covers a passing failure, and a second failure halves the page at once. Other
+ * requests keep plugin-retry's tries; with retries turned off this changes nothing.
+ */
+const HEAVY_PAGE_RETRIES = 1;
+
+/**
  * A GitHub client for one installation, through Probot's `auth(installationId)` so the token is
  * refreshed before it expires. Every response's rate-limit headers feed the meter.
  */
@@ -87,7 +96,9 @@ export async function createInstallationGitHub(probot: Probot, installationId: n
   return {
     meter,
     async pullRequestsPage(args) {
-      const data = await graphql<PullRequestsPageQuery, PullRequestsPageQueryVariables>(PULL_REQUESTS_QUERY, args);
+      const data = await graphql<PullRequestsPageQuery, PullRequestsPageQueryVariables>(PULL_REQUESTS_QUERY, args, {
+        retries: HEAVY_PAGE_RETRIES,
+      });
       if (!data.repository) return { repositoryFound: false, pageInfo: NO_PAGE, nodes: [] };
       const page = data.repository.pullRequests;
       const nodes = present(page.nodes).map((node) => ({ ...node, reviews: connection(node.reviews) }));
@@ -135,11 +146,14 @@ function metered(octokit: Awaited<ReturnType<Probot["auth"]>>) {
     if (headers) meter.recordHeaders(headers);
     throw error;
   });
+  /** `retries`, when given, replaces plugin-retry's count for this one request. */
   async function graphql<T extends RateLimitField, Variables extends Record<string, unknown>>(
     query: string,
     variables: Variables,
+    options: { retries?: number } = {},
   ): Promise<T> {
-    const data = await octokit.graphql<T>(query, variables);
+    const request = options.retries === undefined ? {} : { request: { retries: options.retries } };
+    const data = await octokit.graphql<T>(query, { ...variables, ...request });
     meter.recordGraphqlRateLimit(data.rateLimit);
     return data;
   }

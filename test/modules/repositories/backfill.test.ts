@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AGENDA_TABLE } from "../../../src/jobs/job-queue.js";
 import { requestRepositorySync } from "../../../src/modules/repositories/sync-requests.usecases.js";
+import type { StartOptions } from "../../../src/start.js";
 
 const INSTALLATION = 6001;
 const REPO = { id: 9101, name: "api" };
@@ -33,8 +34,8 @@ describe("backfill", () => {
     nock.enableNetConnect();
   });
 
-  async function start(env: Record<string, string> = {}) {
-    app = await startTestApp({ database, env });
+  async function start(env: Record<string, string> = {}, options: Pick<StartOptions, "octokit"> = {}) {
+    app = await startTestApp({ database, env, start: options });
     // Members are not this file's subject: an answer for the member sync the installation also queues.
     github.members = [{ databaseId: 1, login: "alice", name: null, role: "ADMIN" }];
   }
@@ -219,6 +220,63 @@ describe("backfill", () => {
     });
     expect(prCalls().map((c) => c.variables.first)).toEqual([100, 50]);
     expect(done).toMatchObject({ prsSynced: 30, pageSize: 50 });
+  });
+
+  describe("with Octokit's retries on, as in production", () => {
+    // GitHub's answer when it gave up building a GraphQL answer in its time limit.
+    const timedOut = {
+      status: 502,
+      body: {
+        data: null,
+        errors: [
+          {
+            message:
+              "Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include `A1B2:3C4D` when reporting this issue.",
+          },
+        ],
+      },
+    };
+    const retries = { octokit: { retries: 3, retryAfterBaseMs: 10 } };
+    const thirty = () =>
+      Array.from({ length: 30 }, (_, i) => fakePullRequest({ number: i + 1, now: new Date(), hoursAgo: 1 + i }));
+    const completed = () =>
+      waitFor(async () => {
+        const row = await repositoryRow();
+        return row.status === "complete" ? row : undefined;
+      });
+
+    it("halves a page of pull requests that timed out twice, instead of sending it three more times", async () => {
+      github.pullRequests = thirty();
+      github.failNext = [timedOut, timedOut];
+      await start({}, retries);
+      await install();
+      expect(await completed()).toMatchObject({ prsSynced: 30, pageSize: 50 });
+      expect(prCalls().map((c) => c.variables.first)).toEqual([100, 100, 50]);
+    });
+
+    it("sends a page that failed once again at the same size", async () => {
+      github.pullRequests = thirty();
+      github.failNext = [timedOut];
+      await start({}, retries);
+      await install();
+      expect(await completed()).toMatchObject({ prsSynced: 30, pageSize: 100 });
+      expect(prCalls().map((c) => c.variables.first)).toEqual([100, 100]);
+    });
+
+    it("keeps Octokit's three retries for the light queries: a reviews page failing three times", async () => {
+      github.pullRequests = [fakePullRequest({ number: 1, now: new Date(), hoursAgo: 1, reviewCount: 130 })];
+      const failure = { status: 502, body: { message: "Server Error" }, operation: "PullRequestReviewsPage" };
+      github.failNext = [failure, failure, failure];
+      await start({}, retries);
+      await install();
+      expect(await completed()).toMatchObject({ prsSynced: 1, reviewsSynced: 130, pageSize: 100 });
+      expect(prCalls().map((c) => c.operation)).toEqual([
+        "PullRequestsPage",
+        ...Array.from({ length: 4 }, () => "PullRequestReviewsPage"),
+      ]);
+      const runs = await database.db.select().from(syncRuns).where(eq(syncRuns.repositoryId, REPO.id));
+      expect(runs.map((r) => r.outcome)).toEqual(["complete"]);
+    });
   });
 
   it("fails permanently without retrying when GitHub says the repository does not exist", async () => {
