@@ -14,6 +14,9 @@ import { waitUntilSettled } from "./job-settled.js";
 
 export { AGENDA_TABLE, type EnqueueResult } from "./job-enqueue.js";
 
+/** How often a drain looks whether its jobs have all ended. */
+const DRAIN_LOOK_MS = 20;
+
 export interface JobQueue {
   agenda: Agenda;
   enqueue: <Name extends JobName>(
@@ -134,11 +137,40 @@ export async function createJobQueue(options: {
       if (!started) return;
       started = false;
       clearInterval(sweeper);
-      const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
+      const result = await drainUntilIdle(agenda, timeoutMs);
       if (result.timedOut) await agenda.stop(false);
     },
     isRunning: () => started,
   };
+}
+
+/**
+ * agenda.drain, ended as soon as no job runs here. Agenda's drain looks again only when a job emits "complete",
+ * but a finished one-off job still counts as running until its row is removed, one round trip after that event:
+ * a drain whose last job ended during it waited out its whole timeout (25 s at SIGTERM) for nothing.
+ */
+async function drainUntilIdle(agenda: Agenda, timeoutMs: number) {
+  const idle = new AbortController();
+  let looking = false;
+  const watch = setInterval(() => {
+    if (looking) return;
+    looking = true;
+    agenda
+      .getRunningStats()
+      .then((stats) => {
+        if (stats.runningJobs === 0) idle.abort();
+      })
+      // A failed look is no answer: the drain's own timeout still bounds the wait.
+      .catch(() => {})
+      .finally(() => {
+        looking = false;
+      });
+  }, DRAIN_LOOK_MS);
+  try {
+    return await agenda.drain({ timeout: timeoutMs, closeConnection: false, signal: idle.signal });
+  } finally {
+    clearInterval(watch);
+  }
 }
 
 /**
