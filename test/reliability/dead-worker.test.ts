@@ -1,25 +1,9 @@
 import pg from "pg";
-import type { GitHubSimulator } from "../../simulator/index.js";
 import { WEBHOOK_PATH } from "../../src/start.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
-import { startChildApp, type ChildApp } from "./support/child-process.js";
-import {
-  compareWithGroundTruth,
-  INSTALLATION_ID,
-  repositoryStates,
-  simulatorEnv,
-  startSmallSimulator,
-} from "./support/ground-truth.js";
+import { compareWithGroundTruth, INSTALLATION_ID, repositoryStates } from "./support/ground-truth.js";
+import { createKillWorld, type KillWorld } from "./support/kill-world.js";
 import { waitForSyncComplete } from "./support/sync-run.js";
-
-// The job's lock lifetime stays at its production length: only the dead worker's missing lock can free the job.
-const START = {
-  octokit: { retries: 1, retryAfterBaseMs: 10 },
-  processEveryMs: 200,
-  retryBaseMs: 50,
-  tuning: { lockLifetimeMs: 5 * 60_000, pauseJitterMs: 50, sweepMs: 300, deadWorkerGraceMs: 300 },
-};
 
 async function syncJobOwner(databaseUrl: string): Promise<string | null> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -38,36 +22,17 @@ const ADMIN_TOKEN = "fleet-test-admin-token-0123456789";
 const ownerPid = (owner: string) => Number(owner.split(":").at(-1));
 
 describe("a worker that dies mid-sync, with another worker alive", () => {
-  let database: TestDatabase;
-  let sim: GitHubSimulator;
-  const children: ChildApp[] = [];
-  const env = () =>
-    simulatorEnv(sim, {
-      DATABASE_URL: database.url,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      BACKFILL_DAYS: "30",
-      LOG_LEVEL: "info",
-      ADMIN_TOKEN,
-    });
-
+  let world: KillWorld;
+  // Live workers look for dead ones every 300 ms.
+  const startWorker = () => world.startApp({ env: { ADMIN_TOKEN }, tuning: { sweepMs: 300 } });
   beforeAll(async () => {
-    database = await createTestDatabase();
-    sim = await startSmallSimulator({
-      pullRequestsPerRepository: 200,
-      pullRequestsWithManyReviews: 0,
-      faults: { graphqlMaxFirst: 10, latencyMs: 100 },
-    });
+    world = await createKillWorld();
   });
-  afterAll(async () => {
-    for (const child of children) if (child.process.exitCode === null) child.process.kill("SIGKILL");
-    await sim.stop();
-    await database.drop();
-  });
+  afterAll(() => world.close());
 
   it("has its sync taken over by the surviving worker, long before the job's lock would expire, with no gap or duplicate", async () => {
-    const [a, b] = [await startChildApp(env(), START), await startChildApp(env(), START)] as [ChildApp, ChildApp];
-    children.push(a, b);
+    const { database, sim } = world;
+    const [a, b] = [await startWorker(), await startWorker()];
     sim.setWebhookUrl(`${a.url}${WEBHOOK_PATH}`);
     expect((await sim.sendInstallationCreated(INSTALLATION_ID)).status).toBe(200);
     await waitFor(async () => ((await repositoryStates(database.url))[0]?.pagesFetched ?? 0) >= 2, { what: "page 2" });
@@ -93,8 +58,9 @@ describe("a worker that dies mid-sync, with another worker alive", () => {
 
   it("never takes a live worker's sync away from it, however long its page takes", async () => {
     // Each page now takes four times as long as the grace after which a silent dead worker's job is freed.
+    const { database, sim } = world;
     sim.setFaults({ latencyMs: 1_200 });
-    const live = children.filter((c) => c.process.exitCode === null && c.process.signalCode === null);
+    const live = world.live();
     expect(live).toHaveLength(1);
     const before = live[0]!.lines.length;
     const [repository] = await repositoryStates(database.url);
@@ -105,8 +71,7 @@ describe("a worker that dies mid-sync, with another worker alive", () => {
     });
     expect(answer.status).toBe(202);
     const owner = await waitFor(() => syncJobOwner(database.url), { what: "a worker to lock the sync" });
-    const second = await startChildApp(env(), START);
-    children.push(second);
+    const second = await startWorker();
     await waitFor(
       async () => {
         const [state] = await repositoryStates(database.url);

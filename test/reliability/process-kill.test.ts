@@ -1,56 +1,19 @@
-import type { GitHubSimulator } from "../../simulator/index.js";
 import { WEBHOOK_PATH } from "../../src/start.js";
-import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
-import { startChildApp, type ChildApp } from "./support/child-process.js";
-import {
-  compareWithGroundTruth,
-  INSTALLATION_ID,
-  repositoryStates,
-  simulatorEnv,
-  startSmallSimulator,
-} from "./support/ground-truth.js";
+import { compareWithGroundTruth, INSTALLATION_ID, repositoryStates } from "./support/ground-truth.js";
+import { createKillWorld, type KillWorld } from "./support/kill-world.js";
 import { waitForSyncComplete } from "./support/sync-run.js";
 
-// The job's lock keeps its production lifetime (five minutes): the restarted process takes the job over
-// because the killed worker's lock is gone, not because the job's lock expired.
-const START = {
-  octokit: { retries: 1, retryAfterBaseMs: 10 },
-  processEveryMs: 200,
-  retryBaseMs: 50,
-  tuning: { lockLifetimeMs: 5 * 60_000, pauseJitterMs: 50, deadWorkerGraceMs: 300 },
-};
-
 describe("pr-sync killed mid-backfill", () => {
-  let database: TestDatabase;
-  let sim: GitHubSimulator;
-  const children: ChildApp[] = [];
-
+  let world: KillWorld;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    // Pages of 10 (GitHub times out on larger ones) with latency: about ten slow pages to kill the process between.
-    sim = await startSmallSimulator({
-      pullRequestsPerRepository: 200,
-      pullRequestsWithManyReviews: 0,
-      faults: { graphqlMaxFirst: 10, latencyMs: 100 },
-    });
+    world = await createKillWorld();
   });
-  afterAll(async () => {
-    for (const child of children) if (child.process.exitCode === null) child.process.kill("SIGKILL");
-    await sim.stop();
-    await database.drop();
-  });
+  afterAll(() => world.close());
 
   it("resumes from its cursor after SIGKILL at a random page as soon as it restarts, and completes with no gap or duplicate", async () => {
-    const env = simulatorEnv(sim, {
-      DATABASE_URL: database.url,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      BACKFILL_DAYS: "30",
-      LOG_LEVEL: "info",
-    });
-    const first = await startChildApp(env, START);
-    children.push(first);
+    const { database, sim } = world;
+    const first = await world.startApp();
     sim.setWebhookUrl(`${first.url}${WEBHOOK_PATH}`);
     expect((await sim.sendInstallationCreated(INSTALLATION_ID)).status).toBe(200);
 
@@ -65,8 +28,7 @@ describe("pr-sync killed mid-backfill", () => {
     expect(atKill!.cursor).not.toBeNull();
     expect(atKill!.pagesFetched).toBeGreaterThanOrEqual(killAtPage);
 
-    const second = await startChildApp(env, START);
-    children.push(second);
+    const second = await world.startApp();
     sim.setWebhookUrl(`${second.url}${WEBHOOK_PATH}`);
     await waitForSyncComplete(database.url, 30_000);
 
