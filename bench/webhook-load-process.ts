@@ -51,7 +51,9 @@ function send(index: number): Promise<void> {
     const request = http.request(run.url, { method: "POST", headers, agent, timeout: TIMEOUT_MS }, (response) => {
       response.resume();
       response.once("end", () =>
-        done(response.statusCode !== undefined && response.statusCode < 300 ? undefined : `HTTP ${response.statusCode}`),
+        done(
+          response.statusCode !== undefined && response.statusCode < 300 ? undefined : `HTTP ${response.statusCode}`,
+        ),
       );
       response.once("error", failed);
     });
