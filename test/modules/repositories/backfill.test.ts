@@ -154,8 +154,15 @@ describe("backfill", () => {
     expect(paused.prsSynced).toBe(100);
     expect(paused.pausedUntil!.getTime()).toBeGreaterThanOrEqual(github.rateLimit.resetAt.getTime());
     expect(JSON.parse(paused.cursor!)).toEqual({ after: "100" });
-    const { rows } = await database.pool.query<{ id: string; next_run_at: Date }>(
-      `SELECT id, next_run_at FROM ${AGENDA_TABLE} WHERE name = 'repository.sync'`,
+    // The pause is written by the job; Agenda saves the job's next run just after it returns.
+    const rows = await waitFor(
+      async () => {
+        const { rows } = await database.pool.query<{ id: string; next_run_at: Date | null }>(
+          `SELECT id, next_run_at FROM ${AGENDA_TABLE} WHERE name = 'repository.sync'`,
+        );
+        return rows[0]?.next_run_at ? rows : undefined;
+      },
+      { what: "the paused job's next run" },
     );
     expect(rows[0]!.next_run_at).toEqual(paused.pausedUntil);
     // Sync now during the pause answers with the paused job instead of queueing another.
