@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { AGENDA_TABLE } from "../../../src/jobs/job-queue.js";
 import { requestRepositorySync } from "../../../src/modules/repositories/sync-requests.usecases.js";
 import type { StartOptions } from "../../../src/start.js";
+import type { SyncStatus } from "../../../src/modules/repositories/repositories.table.js";
 
 const INSTALLATION = 6001;
 const REPO = { id: 9101, name: "api" };
@@ -50,6 +51,15 @@ describe("backfill", () => {
 
   const repositoryRow = async () =>
     (await database.db.select().from(repositories).where(eq(repositories.id, REPO.id)))[0]!;
+  /** Waits until the repository reaches `status` and answers its row then. */
+  const repositoryWhen = (status: SyncStatus, what = `the repository to be ${status}`) =>
+    waitFor(
+      async () => {
+        const row = await repositoryRow();
+        return row.status === status ? row : undefined;
+      },
+      { what },
+    );
   const prCalls = () => github.calls.filter((c) => c.operation !== "OrganizationMembersPage");
 
   it("stores every pull request updated in the window with all its reviews, and stops paging at the cutoff", async () => {
@@ -64,13 +74,7 @@ describe("backfill", () => {
     await start();
     const before = new Date();
     await install();
-    const done = await waitFor(
-      async () => {
-        const row = await repositoryRow();
-        return row.status === "complete" ? row : undefined;
-      },
-      { what: "backfill complete" },
-    );
+    const done = await repositoryWhen("complete", "backfill complete");
 
     expect(prCalls().map((c) => [c.operation, c.variables.first ?? null, c.variables.after ?? null])).toEqual([
       ["PullRequestsPage", 100, null],
@@ -127,7 +131,7 @@ describe("backfill", () => {
     github.pullRequests = [bot, ghost, merged];
     await start();
     await install();
-    await waitFor(async () => (await repositoryRow()).status === "complete");
+    await repositoryWhen("complete");
     const rows = await database.db.select().from(pullRequests).orderBy(pullRequests.number);
     expect(rows.map((r) => [r.number, r.authorLogin, r.authorId, r.authorType, r.state, r.merged])).toEqual([
       [1, "dependabot[bot]", 49699333, "Bot", "open", false],
@@ -144,13 +148,7 @@ describe("backfill", () => {
     github.rateLimit = { remaining: 100, resetAt: new Date(Date.now() + 2_000), limit: 5_000 };
     await start();
     await install();
-    const paused = await waitFor(
-      async () => {
-        const row = await repositoryRow();
-        return row.status === "paused" ? row : undefined;
-      },
-      { what: "pause" },
-    );
+    const paused = await repositoryWhen("paused", "pause");
     expect(paused.prsSynced).toBe(100);
     expect(paused.pausedUntil!.getTime()).toBeGreaterThanOrEqual(github.rateLimit.resetAt.getTime());
     expect(JSON.parse(paused.cursor!)).toEqual({ after: "100" });
@@ -175,13 +173,7 @@ describe("backfill", () => {
     expect(during).toEqual({ created: false, jobId: rows[0]!.id, nextRunAt: paused.pausedUntil, running: false });
 
     github.rateLimit = { remaining: 5_000, resetAt: new Date(Date.now() + 3_600_000), limit: 5_000 };
-    const done = await waitFor(
-      async () => {
-        const row = await repositoryRow();
-        return row.status === "complete" ? row : undefined;
-      },
-      { what: "resume and complete" },
-    );
+    const done = await repositoryWhen("complete", "resume and complete");
     expect(
       prCalls()
         .filter((c) => c.operation === "PullRequestsPage")
@@ -204,12 +196,9 @@ describe("backfill", () => {
     ];
     await start();
     await install();
-    const paused = await waitFor(async () => {
-      const row = await repositoryRow();
-      return row.status === "paused" ? row : undefined;
-    });
+    const paused = await repositoryWhen("paused");
     expect(paused.rateLimitResetAt).toEqual(new Date(reset * 1000));
-    await waitFor(async () => (await repositoryRow()).status === "complete", { what: "complete after reset" });
+    await repositoryWhen("complete", "complete after reset");
     expect(await database.db.select().from(pullRequests)).toHaveLength(1);
   });
 
@@ -221,10 +210,7 @@ describe("backfill", () => {
     github.failNext = [{ status: 502, body: { message: "Server Error" } }];
     await start();
     await install();
-    const done = await waitFor(async () => {
-      const row = await repositoryRow();
-      return row.status === "complete" ? row : undefined;
-    });
+    const done = await repositoryWhen("complete");
     expect(prCalls().map((c) => c.variables.first)).toEqual([100, 50]);
     expect(done).toMatchObject({ prsSynced: 30, pageSize: 50 });
   });
@@ -246,18 +232,13 @@ describe("backfill", () => {
     const retries = { octokit: { retries: 3, retryAfterBaseMs: 10 } };
     const thirty = () =>
       Array.from({ length: 30 }, (_, i) => fakePullRequest({ number: i + 1, now: new Date(), hoursAgo: 1 + i }));
-    const completed = () =>
-      waitFor(async () => {
-        const row = await repositoryRow();
-        return row.status === "complete" ? row : undefined;
-      });
 
     it("halves a page of pull requests that timed out twice, instead of sending it three more times", async () => {
       github.pullRequests = thirty();
       github.failNext = [timedOut, timedOut];
       await start({}, retries);
       await install();
-      expect(await completed()).toMatchObject({ prsSynced: 30, pageSize: 50 });
+      expect(await repositoryWhen("complete")).toMatchObject({ prsSynced: 30, pageSize: 50 });
       expect(prCalls().map((c) => c.variables.first)).toEqual([100, 100, 50]);
     });
 
@@ -266,7 +247,7 @@ describe("backfill", () => {
       github.failNext = [timedOut];
       await start({}, retries);
       await install();
-      expect(await completed()).toMatchObject({ prsSynced: 30, pageSize: 100 });
+      expect(await repositoryWhen("complete")).toMatchObject({ prsSynced: 30, pageSize: 100 });
       expect(prCalls().map((c) => c.variables.first)).toEqual([100, 100]);
     });
 
@@ -276,7 +257,7 @@ describe("backfill", () => {
       github.failNext = [failure, failure, failure];
       await start({}, retries);
       await install();
-      expect(await completed()).toMatchObject({ prsSynced: 1, reviewsSynced: 130, pageSize: 100 });
+      expect(await repositoryWhen("complete")).toMatchObject({ prsSynced: 1, reviewsSynced: 130, pageSize: 100 });
       expect(prCalls().map((c) => c.operation)).toEqual([
         "PullRequestsPage",
         ...Array.from({ length: 4 }, () => "PullRequestReviewsPage"),
@@ -290,10 +271,7 @@ describe("backfill", () => {
     github.repository = { owner: "someone", name: "else" };
     await start();
     await install();
-    const failed = await waitFor(async () => {
-      const row = await repositoryRow();
-      return row.status === "error" ? row : undefined;
-    });
+    const failed = await repositoryWhen("error");
     expect(failed.lastErrorCode).toBe("REPOSITORY_NOT_FOUND");
     expect(failed.lastError).toContain("does not exist");
     // Not retried: no second call arrives in the window a retry would take.
@@ -312,10 +290,7 @@ describe("backfill", () => {
     ];
     await start();
     await install();
-    const done = await waitFor(async () => {
-      const row = await repositoryRow();
-      return row.status === "complete" ? row : undefined;
-    });
+    const done = await repositoryWhen("complete");
     expect(prCalls()).toHaveLength(3);
     expect(done.lastError).toBeNull();
   });
@@ -324,10 +299,7 @@ describe("backfill", () => {
     github.failNext = Array.from({ length: 3 }, () => ({ status: 503, body: { message: "Service Unavailable" } }));
     await start({ JOB_ATTEMPTS: "3" });
     await install();
-    const failed = await waitFor(async () => {
-      const row = await repositoryRow();
-      return row.status === "error" ? row : undefined;
-    });
+    const failed = await repositoryWhen("error");
     expect(failed.lastErrorCode).toBe("GITHUB_UNAVAILABLE");
     expect(failed.lastError).toContain("Gave up after 3 tries; the next scheduled catch-up tries again.");
     expect(prCalls()).toHaveLength(3);
@@ -340,7 +312,7 @@ describe("backfill", () => {
     github.failNext = Array.from({ length: 4 }, () => ({ status: 401, body: { message: "Bad credentials" } }));
     await start();
     await install();
-    await waitFor(async () => (await repositoryRow()).status === "complete");
+    await repositoryWhen("complete");
     expect(github.tokenRequests).toBe(2);
     expect((await repositoryRow()).lastError).toBeNull();
     expect(app.logs.some((l) => l.includes('"msg":"job failed"'))).toBe(false);
@@ -383,10 +355,7 @@ describe("backfill", () => {
     );
     await start();
     await install();
-    const first = await waitFor(async () => {
-      const row = await repositoryRow();
-      return row.status === "complete" ? row : undefined;
-    });
+    const first = await repositoryWhen("complete");
     expect(first.prsSynced).toBe(72);
     await waitFor(
       async () => (await app.runtime.queue.pending("repository.sync", { repositoryId: REPO.id })).length === 0,
