@@ -1,3 +1,4 @@
+import { databaseFailureMessage } from "../db/database-errors.js";
 import { classifyGitHubError, type GitHubFailure } from "../github/github-errors.js";
 import { PermanentJobError } from "./errors.js";
 
@@ -12,7 +13,8 @@ export type FailureDecision =
 /**
  * Turns any error of a GitHub job into a decision. Rate limits pause until the reset; bad credentials
  * get one fresh token; timeouts on large pages shrink the page; permanent failures are not retried;
- * transient ones are retried with backoff until the last attempt, then given up with a plain message.
+ * transient ones are retried with backoff until the last attempt, then given up with a plain message. A
+ * failure PostgreSQL reported is transient too, and said to be the database's.
  */
 export function decideOnFailure(options: {
   error: unknown;
@@ -22,6 +24,8 @@ export function decideOnFailure(options: {
   isLastAttempt: (error: unknown) => boolean;
   attempts: number;
 }): FailureDecision {
+  const database = databaseFailureMessage(options.error);
+  if (database) return transient(database, options, "DATABASE_FAILED");
   const failure: GitHubFailure = classifyGitHubError(options.error, options.now);
   switch (failure.kind) {
     case "rate_limited":
@@ -47,12 +51,13 @@ function permanent(code: string, message: string, cause: unknown): FailureDecisi
 function transient(
   message: string,
   options: { error: unknown; isLastAttempt: (error: unknown) => boolean; attempts: number },
+  code = "GITHUB_UNAVAILABLE",
 ): FailureDecision {
   const error = options.error instanceof Error ? options.error : new Error(message);
   if (options.isLastAttempt(error)) {
     return {
       action: "give_up",
-      code: "GITHUB_UNAVAILABLE",
+      code,
       message: `${message}. Gave up after ${options.attempts} tries; the next scheduled catch-up tries again.`,
       error,
     };

@@ -1,3 +1,4 @@
+import { DatabaseError } from "pg";
 import { resumeAt, retryDelay } from "../../src/jobs/backoff.js";
 import { PermanentJobError } from "../../src/jobs/errors.js";
 import { decideOnFailure, type FailureDecision } from "../../src/jobs/github-failures.js";
@@ -46,6 +47,11 @@ describe("decideOnFailure", () => {
   const gatewayTimeout = Object.assign(new Error("Gateway Timeout"), { status: 504 });
   const serverError = Object.assign(new Error("Server Error"), { status: 500 });
   const notFound = Object.assign(new Error("Not Found"), { status: 404 });
+  // As node-postgres reports a statement PostgreSQL refused, and as Drizzle wraps it.
+  const refused = Object.assign(new DatabaseError("canceling statement due to statement timeout", 0, "error"), {
+    code: "57014",
+  });
+  const wrapped = new Error("Failed query: insert into …", { cause: refused });
   const base = { tokenRefreshed: false, canShrink: true, lastAttempt: false };
   const rows: [
     string,
@@ -75,6 +81,18 @@ describe("decideOnFailure", () => {
       serverError,
       { lastAttempt: true },
       { action: "give_up", code: "GITHUB_UNAVAILABLE" },
+    ],
+    [
+      "a failure PostgreSQL reported is the database's, even one that speaks of a timeout",
+      wrapped,
+      {},
+      { action: "retry_later", message: "The database failed (57014): canceling statement due to statement timeout" },
+    ],
+    [
+      "a database failure on the last attempt gives up as the database's",
+      refused,
+      { lastAttempt: true },
+      { action: "give_up", code: "DATABASE_FAILED" },
     ],
   ];
   it.each(rows)("%s", (_name, error, state, expected) => {
