@@ -15,10 +15,7 @@ export interface RepositorySyncDeps extends PagedJobDeps {
     installationConcurrency: number;
     pauseJitterMs: number;
   };
-  /**
-   * What follows the last page written, whatever the completion's own writes: it runs beside them, since the
-   * sync's place is held until both are done.
-   */
+  /** What follows the last page, written with the run's completion; the sync holds its place until it is done. */
   afterLastPage?: () => Promise<unknown>;
 }
 
@@ -47,6 +44,8 @@ export interface SyncRun {
   totals: RunTotals;
   cursor: RunCursor;
   pageSize: number;
+  /** Set by the last page, which writes the run's completion with its rows. */
+  completion?: { firstSyncFinished: boolean };
   /** Set at the first page; its meter counts this attempt's requests and points. */
   github?: InstallationGitHub;
   log: Logger;

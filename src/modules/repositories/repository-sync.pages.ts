@@ -9,6 +9,7 @@ import {
   storedUpdatedAt,
 } from "../pull-requests/pull-requests.repository.js";
 import { spent, type SyncRun } from "./repository-sync.models.js";
+import { completionWrites } from "./repository-sync.endings.js";
 import { repositoryUpdate, updateRepository } from "./repositories.repository.js";
 import { serializeCursor, type RunCursor } from "./sync-plan.models.js";
 
@@ -38,25 +39,28 @@ export async function syncPage(run: SyncRun, github: InstallationGitHub): Promis
   run.totals.pages += 1;
   const oldest = inWindow.at(-1);
   const budget = github.meter.budgets.get("graphql");
+  const progress = {
+    prsSynced: run.totals.prs,
+    reviewsSynced: run.totals.reviews,
+    pagesFetched: run.totals.pages,
+    reachedAt: reachedEnd ? plan.windowStart : oldest ? new Date(oldest.updatedAt) : undefined,
+    cursor: reachedEnd ? null : serializeCursor(run.cursor),
+    pageSize: run.pageSize,
+    apiRequests: spent(run).requests,
+    apiPoints: spent(run).points,
+    rateLimitRemaining: budget?.remaining ?? null,
+    rateLimitResetAt: budget?.resetAt ?? null,
+    lastProgressAt: deps.now(),
+  };
   // One round trip: the page's rows stay locked only while PostgreSQL writes them (see runAsOneTransaction).
-  await runAsOneTransaction(deps.db.$client, [
+  // The last page also ends the run, in the same transaction.
+  const answer = await runAsOneTransaction<{ firstSyncFinished: boolean }>(deps.db.$client, [
     pullRequestsUpsert(inWindow.map((n) => toPullRequestRow(n, repository.id))),
     reviewsUpsert(reviews),
     firstReviewAtRefresh(ids.filter(Boolean)),
-    repositoryUpdate(deps.db, repository.id, {
-      prsSynced: run.totals.prs,
-      reviewsSynced: run.totals.reviews,
-      pagesFetched: run.totals.pages,
-      reachedAt: reachedEnd ? plan.windowStart : oldest ? new Date(oldest.updatedAt) : undefined,
-      cursor: reachedEnd ? null : serializeCursor(run.cursor),
-      pageSize: run.pageSize,
-      apiRequests: spent(run).requests,
-      apiPoints: spent(run).points,
-      rateLimitRemaining: budget?.remaining ?? null,
-      rateLimitResetAt: budget?.resetAt ?? null,
-      lastProgressAt: deps.now(),
-    }),
+    ...(reachedEnd ? completionWrites(run, progress) : [repositoryUpdate(deps.db, repository.id, progress)]),
   ]);
+  if (reachedEnd) run.completion = { firstSyncFinished: answer[0]?.firstSyncFinished === true };
   return reachedEnd ? "last" : "more";
 }
 

@@ -48,7 +48,7 @@ export async function syncRepository(deps: RepositorySyncDeps, job: RepositorySy
           run.github = github;
           return run.cursor.skim ? skimPage(run, github) : syncPage(run, github);
         },
-        finish: () => completeBesideFollowUp(run),
+        finish: () => finishRun(run),
         pause: (resetAt, github) => pauseRun(run, { resetAt, github }),
         shrink: { possible: () => smallerPageSize(run.pageSize) !== null, apply: (reason) => shrinkPage(run, reason) },
         giveUp: (decision) => failRun(run, decision),
@@ -76,15 +76,11 @@ function stopReason(found: {
   return undefined;
 }
 
-/**
- * Records the completion with the follow-up running beside it. Both are waited for, even when one fails, so a
- * failure handled next (a retry's note on the repository) never races the other's writes.
- */
-async function completeBesideFollowUp(run: SyncRun): Promise<SyncOutcome> {
-  const [completed, followUp] = await Promise.allSettled([completeRun(run), run.deps.afterLastPage?.()]);
-  if (completed.status === "rejected") throw completed.reason;
-  if (followUp.status === "rejected") throw followUp.reason;
-  return completed.value;
+/** The last page wrote the run's completion; what follows it is done before the sync gives up its place. */
+async function finishRun(run: SyncRun): Promise<SyncOutcome> {
+  if (!run.completion) throw new Error("the last page was written without the run's completion");
+  await run.deps.afterLastPage?.();
+  return completeRun(run, run.completion);
 }
 
 /** Checked before every page: an uninstall, suspension or removal while the run pages stops it there. */

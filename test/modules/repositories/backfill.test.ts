@@ -318,6 +318,39 @@ describe("backfill", () => {
     expect(app.logs.some((l) => l.includes('"msg":"job failed"'))).toBe(false);
   });
 
+  it("writes the last page and the run's completion as one: when the completion cannot be written, neither is kept", async () => {
+    const now = new Date();
+    github.pullRequests = Array.from({ length: 5 }, (_, i) => fakePullRequest({ number: i + 1, now, hoursAgo: 1 + i }));
+    // PostgreSQL itself refuses to record a completed run (a stand-in for any failure of that write).
+    await database.pool.query(`
+      CREATE FUNCTION refuse_completed_run() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.outcome = 'complete' THEN RAISE EXCEPTION 'completed runs cannot be recorded'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER refuse_completed_run BEFORE INSERT ON sync_runs FOR EACH ROW EXECUTE FUNCTION refuse_completed_run();`);
+    await start({ JOB_ATTEMPTS: "2" });
+    await install();
+    const failed = await repositoryWhen("error");
+    expect(failed.lastError).toMatch(/^The database failed \(P0001\): completed runs cannot be recorded\. Gave up/);
+    expect(failed).toMatchObject({ prsSynced: 0, syncCompletedAt: null, lastSyncedAt: null });
+    expect(await database.db.select().from(pullRequests)).toEqual([]);
+    const outcomes = async () =>
+      (await database.db.select().from(syncRuns).where(eq(syncRuns.repositoryId, REPO.id)).orderBy(syncRuns.id)).map(
+        (r) => r.outcome,
+      );
+    expect(await outcomes()).toEqual(["error"]);
+
+    await database.pool.query("DROP TRIGGER refuse_completed_run ON sync_runs");
+    await requestRepositorySync({
+      db: app.runtime.db,
+      queue: app.runtime.queue,
+      repositoryId: REPO.id,
+      kind: "backfill",
+    });
+    const done = await repositoryWhen("complete");
+    expect(done).toMatchObject({ prsSynced: 5, cursor: null, lastError: null });
+    expect(await database.db.select().from(pullRequests)).toHaveLength(5);
+    expect(await outcomes()).toEqual(["error", "complete"]);
+  });
+
   it("computes insights and sends the completion email once the installation's first sync has finished", async () => {
     const now = new Date();
     github.pullRequests = Array.from({ length: 5 }, (_, i) => fakePullRequest({ number: i + 1, now, hoursAgo: 1 + i }));
