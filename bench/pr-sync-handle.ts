@@ -27,6 +27,10 @@ export async function startPrSyncProcess(options: {
     cwd: projectRoot,
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
+    // A session of its own, as each pr-sync service has on a machine: where Linux shares the CPU out by
+    // session first, a web process must not share the bench's session with the simulator and load generator.
+    // It still ends with the bench: it stops when the IPC channel closes.
+    detached: true,
   });
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
