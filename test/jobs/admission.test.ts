@@ -52,10 +52,13 @@ describe("an installation with more repositories than sync slots", () => {
     expect(queued.filter((r) => r.disabled).length).toBeGreaterThanOrEqual(2);
 
     await waitForSyncComplete(world.database.url, 30_000);
-    const events = world.app.logs
-      .map((line) => JSON.parse(line) as { msg: string; repositoryId?: number })
-      .filter((l) => l.msg === "sync started" || l.msg === "sync complete")
-      .map((l) => l.msg);
+    const syncEvents = () =>
+      world.app.logs
+        .map((line) => JSON.parse(line) as { msg: string; repositoryId?: number })
+        .filter((l) => l.msg === "sync started" || l.msg === "sync complete")
+        .map((l) => l.msg);
+    // A run is complete in the database with its last page; its job says so once what follows is queued.
+    const events = await waitFor(() => syncEvents().length >= 8 && syncEvents(), { what: "every sync's log lines" });
     // One slot: every sync starts after the previous one completed, and each starts exactly once.
     expect(events).toEqual(Array.from({ length: 4 }, () => ["sync started", "sync complete"]).flat());
   });
