@@ -120,7 +120,10 @@ export function completionWrites(run: SyncRun, progress: RepositoryUpdate): SQL[
 /** The last page was written with the run's completion (completionWrites): report it. */
 export function completeRun(run: SyncRun, completion: { firstSyncFinished: boolean }): SyncOutcome {
   const { deps, plan, totals } = run;
-  run.log.info({ prs: totals.prs, reviews: totals.reviews, ...spent(run) }, "sync complete");
+  run.log.info(
+    { prs: totals.prs, reviews: totals.reviews, ...spent(run), firstSyncFinished: completion.firstSyncFinished },
+    "sync complete",
+  );
   const durationMs = deps.now().getTime() - plan.startedAt.getTime();
   return {
     outcome: "complete",

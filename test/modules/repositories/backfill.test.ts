@@ -113,6 +113,8 @@ describe("backfill", () => {
       graphqlPoints: 3,
     });
     expect(runs[0]!.apiRequests).toBeGreaterThanOrEqual(3);
+    const completion = await waitFor(() => app.logs.find((l) => l.includes('"msg":"sync complete"')));
+    expect(JSON.parse(completion)).toMatchObject({ prs: 150, firstSyncFinished: true });
   });
 
   it("maps pull requests from GraphQL like webhooks do: bots get REST's [bot] login, deleted authors none", async () => {
@@ -349,6 +351,11 @@ describe("backfill", () => {
     expect(done).toMatchObject({ prsSynced: 5, cursor: null, lastError: null });
     expect(await database.db.select().from(pullRequests)).toHaveLength(5);
     expect(await outcomes()).toEqual(["error", "complete"]);
+    // The failed run already ended the repository's first sync: this one is not its first to end.
+    const completions = app.logs.filter((l) => l.includes('"msg":"sync complete"'));
+    expect(completions.map((l) => (JSON.parse(l) as { firstSyncFinished: boolean }).firstSyncFinished)).toEqual([
+      false,
+    ]);
   });
 
   it("computes insights and sends the completion email once the installation's first sync has finished", async () => {
