@@ -104,6 +104,10 @@ async function buildRuntime(options: StartOptions, pool: pg.Pool, credentials: A
 function logAddresses(runtime: Runtime): void {
   const { config, log } = runtime;
   const base = publicUrl(config);
+  if (config.PR_SYNC_ROLE === "worker") {
+    log.info("worker: runs jobs and answers only /health and /metrics; webhooks and pages are the web processes'");
+    return;
+  }
   log.info(`webhooks: GitHub must reach ${config.WEBHOOK_PROXY_URL ?? `${base}${WEBHOOK_PATH}`}`);
   log.info(`status page: ${base}${STATUS_PATH}`);
   log.info(
@@ -144,14 +148,17 @@ export async function createAppMode(
       return (await guard(req, res)) || Boolean(await middleware(req, res));
     },
     async begin(localUrl) {
-      if (config.WEBHOOK_PROXY_URL)
+      // First: looking up the app's slug below can take GitHub's time, and a worker must not run at a web
+      // process's priority meanwhile.
+      if (config.PR_SYNC_ROLE === "worker") lowerWorkerPriority(config.WORKER_NICENESS, log);
+      // A worker answers no webhooks: forwarded to it, a delivery would only meet a 404.
+      if (config.WEBHOOK_PROXY_URL && config.PR_SYNC_ROLE !== "worker")
         proxy = startWebhookProxy({ source: config.WEBHOOK_PROXY_URL, target: `${localUrl}${WEBHOOK_PATH}`, log });
       if (!runtime.installUrl && contactGitHub) {
         const slug = await lookUpAppSlug(probot);
         if (slug) runtime.installUrl = installUrl(githubWebUrl(config), slug);
       }
       logAddresses(runtime);
-      if (config.PR_SYNC_ROLE === "worker") lowerWorkerPriority(config.WORKER_NICENESS, log);
       if (runJobs) {
         await runtime.queue.start();
         await scheduleRecurringJobs(runtime, { discoverNow: contactGitHub });

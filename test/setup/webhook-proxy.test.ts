@@ -66,6 +66,27 @@ describe("webhooks through a smee channel (WEBHOOK_PROXY_URL)", () => {
     }
   });
 
+  it("leaves the channel to the web process when the process is a worker, which answers no webhooks", async () => {
+    const channel = "pr-sync-role-channel";
+    const env = { WEBHOOK_PROXY_URL: `${smee.url}/${channel}` };
+    const worker = await startTestApp({ database, env: { ...env, PR_SYNC_ROLE: "worker", WORKER_NICENESS: "0" } });
+    const web = await startTestApp({ database, env: { ...env, PR_SYNC_ROLE: "web" } });
+    try {
+      await smee.connected(channel);
+      expect(smee.listeners(channel)).toBe(1);
+      await waitFor(() => web.logs.some((l) => l.includes(`forwarding webhooks from ${smee.url}/${channel}`)), {
+        what: "the web process forwarding",
+      });
+      const workerLog = worker.logs.join("\n");
+      expect(workerLog).not.toContain("forwarding webhooks");
+      expect(workerLog).not.toContain("GitHub must reach");
+      expect(workerLog).toContain("worker: runs jobs and answers only /health and /metrics");
+    } finally {
+      await web.stop();
+      await worker.stop();
+    }
+  });
+
   it("creates a channel during setup when smee answers, registers it as the hook URL and saves it in .env", async () => {
     const envFile = join(mkdtempSync(join(tmpdir(), "pr-sync-env-")), ".env");
     const env = { PORT: "0", HOST: "127.0.0.1" };

@@ -8,6 +8,8 @@ export interface SmeeServer {
   newChannelUrl: string;
   /** Resolves once `channel` has a listener. */
   connected: (channel: string) => Promise<void>;
+  /** How many listeners `channel` has. */
+  listeners: (channel: string) => number;
   /** Sends one delivery down the channel the way smee.io does: headers as keys, the parsed JSON as `body`. */
   publish: (channel: string, headers: Record<string, string>, rawBody: string) => void;
   stop: () => Promise<void>;
@@ -47,6 +49,7 @@ export async function startSmeeServer(): Promise<SmeeServer> {
       listeners.get(channel)?.length
         ? Promise.resolve()
         : new Promise((resolve) => waiting.set(channel, [...(waiting.get(channel) ?? []), resolve])),
+    listeners: (channel) => listeners.get(channel)?.length ?? 0,
     publish(channel, headers, rawBody) {
       const event = { ...headers, body: JSON.parse(rawBody) as unknown, query: {}, timestamp: Date.now() };
       for (const res of listeners.get(channel) ?? []) res.write(`data: ${JSON.stringify(event)}\n\n`);
