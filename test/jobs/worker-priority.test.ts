@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { projectRoot } from "../../src/paths.js";
 
 interface After {
@@ -9,12 +9,23 @@ interface After {
   logged: string[];
 }
 
+/** How the worker's session is made up; each is a new session (`setsid`), so no test touches Jest's own. */
+type Session =
+  /** The worker leads it, as a systemd service's main process does. */
+  | "alone"
+  /** A shell leads it and starts the worker, as `npm start` does under a service manager. */
+  | "started by a wrapper"
+  /** The shell also started another process that outlives the worker's start, as a web process beside it would. */
+  | "shared with another process"
+  /** A terminal's session (here `script`'s pseudo-terminal), as when someone runs the worker in a shell. */
+  | "in a terminal";
+
 /**
  * Runs lowerWorkerPriority in a process of its own (a Jest worker that lowered its own priority could not
- * raise it again), started nicer or in a session of its own when asked, and answers the niceness it ends with
- * and what it logged.
+ * raise it again), in a new session made up as asked and started nicer when asked, and answers the niceness
+ * it ends with and what it logged.
  */
-function niceAfter(niceness: number, options: { startedAt?: number; ownSession?: boolean } = {}): After {
+function niceAfter(niceness: number, options: { session?: Session; startedAt?: number } = {}): After {
   const script = `
     import { existsSync, readFileSync } from "node:fs";
     import { getPriority } from "node:os";
@@ -26,41 +37,60 @@ function niceAfter(niceness: number, options: { startedAt?: number; ownSession?:
     const group = existsSync("/proc/self/autogroup") ? readFileSync("/proc/self/autogroup", "utf8") : null;
     const sessionNiceness = group === null ? null : Number(/nice (-?\\d+)/.exec(group)[1]);
     process.stdout.write(JSON.stringify({ niceness: getPriority(), sessionNiceness, logged: lines }));`;
-  let command = [process.execPath, "--import", "tsx", "--input-type=module", "-e", script];
-  if (options.startedAt) command = ["nice", "-n", String(options.startedAt), ...command];
-  if (options.ownSession) command = ["setsid", "--wait", ...command];
+  let node = [process.execPath, "--import", "tsx", "--input-type=module", "-e", script];
+  if (options.startedAt) node = ["nice", "-n", String(options.startedAt), ...node];
+  const quoted = node.map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`).join(" ");
+  const session = options.session ?? "alone";
+  const command = {
+    alone: ["setsid", "--wait", ...node],
+    "started by a wrapper": ["setsid", "--wait", "sh", "-c", quoted],
+    "shared with another process": ["setsid", "--wait", "sh", "-c", `sleep 30 & ${quoted}; kill $!`],
+    "in a terminal": ["script", "--quiet", "--return", "--command", quoted, "/dev/null"],
+  }[session];
   const [file, ...args] = command;
-  return JSON.parse(execFileSync(file!, args, { cwd: projectRoot, encoding: "utf8" })) as After;
+  return JSON.parse(execFileSync(file!, args, { cwd: projectRoot, encoding: "utf8" }).trim()) as After;
 }
 
 const autogroups = existsSync("/proc/self/autogroup");
-/** The niceness of the group of the session Jest runs in, which a worker sharing it must leave as it is. */
-const sharedGroupNiceness = autogroups
-  ? Number(/nice (-?\d+)/.exec(readFileSync("/proc/self/autogroup", "utf8"))![1])
-  : null;
 const LOWERED = "worker runs at a lower CPU priority than web processes";
 const SESSION_LOWERED = "the worker's session runs at a lower CPU priority than other sessions";
 
 describe("a worker's CPU priority", () => {
   it("is lowered to WORKER_NICENESS, so that web processes on the machine come first", () => {
-    expect(niceAfter(10)).toMatchObject({ niceness: 10, logged: [LOWERED] });
+    expect(niceAfter(10, { session: "shared with another process" })).toMatchObject({
+      niceness: 10,
+      logged: [LOWERED],
+    });
   });
 
   it("is left as started when WORKER_NICENESS is 0 or the process was started nicer", () => {
     expect(niceAfter(0)).toMatchObject({ niceness: 0, logged: [] });
-    expect(niceAfter(10, { startedAt: 15 })).toMatchObject({ niceness: 15, logged: [] });
+    expect(niceAfter(10, { startedAt: 15, session: "shared with another process" })).toMatchObject({
+      niceness: 15,
+      logged: [],
+    });
   });
 
-  it("lowers its session's group too when the worker leads a session of its own, as a service does", () => {
-    // Where the kernel groups by session, a worker's niceness alone orders it only against its own session.
-    expect(niceAfter(10, { ownSession: true })).toEqual(
-      autogroups
-        ? { niceness: 10, sessionNiceness: 10, logged: [LOWERED, SESSION_LOWERED] }
-        : { niceness: 10, sessionNiceness: null, logged: [LOWERED] },
-    );
-  });
+  // Where the kernel groups by session, a worker's niceness alone orders it only within its own session.
+  it.each<Session>(["alone", "started by a wrapper"])(
+    "lowers its session's group too when the session is its own (%s), as a service's is",
+    (session) => {
+      expect(niceAfter(10, { session })).toEqual(
+        autogroups
+          ? { niceness: 10, sessionNiceness: 10, logged: [LOWERED, SESSION_LOWERED] }
+          : { niceness: 10, sessionNiceness: null, logged: [LOWERED] },
+      );
+    },
+  );
 
-  it("leaves the group of a session it shares alone: other processes of that session keep their share", () => {
-    expect(niceAfter(10)).toEqual({ niceness: 10, sessionNiceness: sharedGroupNiceness, logged: [LOWERED] });
-  });
+  it.each<Session>(["shared with another process", "in a terminal"])(
+    "leaves the group of a session that is not its own alone (%s): the rest of that session keeps its share",
+    (session) => {
+      expect(niceAfter(10, { session })).toEqual({
+        niceness: 10,
+        sessionNiceness: autogroups ? 0 : null,
+        logged: [LOWERED],
+      });
+    },
+  );
 });
