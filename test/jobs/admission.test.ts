@@ -33,6 +33,20 @@ function appOnSimulator(repositories: number, env: Record<string, string>) {
   return world;
 }
 
+/**
+ * The app's "sync started" and "sync complete" lines, in order, once every repository is complete. A run is
+ * complete in the database with its last page, and its job says so a moment later: the lines are waited for.
+ */
+async function syncEventsOnceComplete(world: { database: TestDatabase; app: TestApp }, syncs: number) {
+  await waitForSyncComplete(world.database.url, 30_000);
+  const events = () =>
+    world.app.logs
+      .map((line) => JSON.parse(line) as { msg: string })
+      .filter((l) => l.msg === "sync started" || l.msg === "sync complete")
+      .map((l) => l.msg);
+  return waitFor(() => events().length >= 2 * syncs && events(), { what: "every sync's log lines" });
+}
+
 describe("an installation with more repositories than sync slots", () => {
   // One slot per installation.
   const world = appOnSimulator(4, { INSTALLATION_SYNC_CONCURRENCY: "1" });
@@ -51,14 +65,7 @@ describe("an installation with more repositories than sync slots", () => {
     // One admitted (queued or already running), three waiting; none of those takes a worker's concurrency.
     expect(queued.filter((r) => r.disabled).length).toBeGreaterThanOrEqual(2);
 
-    await waitForSyncComplete(world.database.url, 30_000);
-    const syncEvents = () =>
-      world.app.logs
-        .map((line) => JSON.parse(line) as { msg: string; repositoryId?: number })
-        .filter((l) => l.msg === "sync started" || l.msg === "sync complete")
-        .map((l) => l.msg);
-    // A run is complete in the database with its last page; its job says so once what follows is queued.
-    const events = await waitFor(() => syncEvents().length >= 8 && syncEvents(), { what: "every sync's log lines" });
+    const events = await syncEventsOnceComplete(world, 4);
     // One slot: every sync starts after the previous one completed, and each starts exactly once.
     expect(events).toEqual(Array.from({ length: 4 }, () => ["sync started", "sync complete"]).flat());
   });
@@ -70,11 +77,7 @@ describe("a process whose sync places are all taken while more syncs are due", (
 
   it("starts the next due sync as soon as a running one ends, without waiting for the next scan", async () => {
     expect((await world.sim.sendInstallationCreated(INSTALLATION_ID)).status).toBe(200);
-    await waitForSyncComplete(world.database.url, 30_000);
-    const events = world.app.logs
-      .map((line) => JSON.parse(line) as { msg: string })
-      .filter((l) => l.msg === "sync started" || l.msg === "sync complete")
-      .map((l) => l.msg);
+    const events = await syncEventsOnceComplete(world, 3);
     // One place: the three syncs run one after the other, each exactly once.
     expect(events).toEqual(Array.from({ length: 3 }, () => ["sync started", "sync complete"]).flat());
   });
