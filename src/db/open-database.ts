@@ -4,7 +4,10 @@ import type { Config } from "../config.js";
 import { dataPath } from "../paths.js";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.js";
 import { runMigrations } from "./migrate.js";
-import { createPool } from "./pool.js";
+import { createPool, openConnections } from "./pool.js";
+
+/** Connections a process opens at start and keeps open while idle. */
+const KEPT_CONNECTIONS = 5;
 
 /** Connects to DATABASE_URL (or starts the embedded PostgreSQL) and brings the schema up to date. */
 export async function openDatabase(options: {
@@ -27,9 +30,10 @@ export async function openDatabase(options: {
       `embedded PostgreSQL running with its data in ${embedded.dataDir}`,
     );
   }
-  const pool = createPool(url);
+  const pool = createPool(url, { min: KEPT_CONNECTIONS });
   try {
     await runMigrations(pool);
+    await openConnections(pool, KEPT_CONNECTIONS);
   } catch (error) {
     await pool.end().catch(() => {});
     await embedded?.stop().catch(() => {});
