@@ -1,17 +1,13 @@
 import { eq, sql, type SQL } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
+import { runAsOneTransaction } from "../../db/one-round-trip.js";
 import type { InstallationGitHub } from "../../github/installation-client.js";
 import { resumeAt } from "../../jobs/backoff.js";
 import type { FailureDecision } from "../../jobs/github-failures.js";
 import { updateInstallation } from "../installations/installations.repository.js";
 import { spent, type SyncOutcome, type SyncRun } from "./repository-sync.models.js";
-import {
-  getRepositoryWithInstallation,
-  updateRepository,
-  type RepositoryRow,
-  type RepositoryUpdate,
-} from "./repositories.repository.js";
+import { updateRepository, type RepositoryUpdate } from "./repositories.repository.js";
 import { repositories } from "./repositories.table.js";
-import { insertSyncRun } from "../sync-runs/sync-runs.repository.js";
 import { syncRuns } from "../sync-runs/sync-runs.table.js";
 
 /** Stores the pause until GitHub's budget resets (plus jitter); the job runs again then. */
@@ -34,49 +30,19 @@ export async function pauseRun(
   return { outcome: "paused", until };
 }
 
-/** The repository as stored now: a webhook or another step may have changed it while the run paged. */
-async function freshRepository(run: SyncRun): Promise<RepositoryRow> {
-  return (await getRepositoryWithInstallation(run.deps.db, run.repository.id))?.repository ?? run.repository;
-}
-
-/** The run's row in sync_runs. */
-function syncRunRow(run: SyncRun, options: { outcome: "complete" | "error"; finishedAt: Date; error?: string }) {
-  const { plan, totals } = run;
-  return {
-    installationId: run.repository.installationId,
-    repositoryId: run.repository.id,
-    kind: run.kind,
-    startedAt: plan.startedAt,
-    finishedAt: options.finishedAt,
-    outcome: options.outcome,
-    prsWritten: totals.prs,
-    reviewsWritten: totals.reviews,
-    apiRequests: spent(run).requests,
-    graphqlPoints: spent(run).points,
-    error: options.error ?? null,
-  };
-}
-
-/** Records the run in sync_runs; true when this was the repository's first sync to end. */
-async function recordRun(
-  run: SyncRun,
-  options: { repository: RepositoryRow; outcome: "complete" | "error"; error?: string },
-): Promise<boolean> {
-  await insertSyncRun(run.deps.db, syncRunRow(run, { ...options, finishedAt: run.deps.now() }));
-  return options.repository.initialSyncFinishedAt === null;
-}
-
 /**
- * The writes that end a run as complete, to go in the same transaction as its last page (which brings its own
- * progress): the run's record, then the repository's new state, whose statement answers `firstSyncFinished`.
- * A run is then never seen, nor left by a crash, with all its pages written and not complete, and its slot
- * is not held for the round trips of a separate completion.
+ * The writes that end a run, as one transaction's statements: its record in sync_runs, then the repository's
+ * new `state`, whose statement answers `firstSyncFinished` (whether this was the repository's first sync to
+ * end, either way) from the row as it was just before, whatever a webhook changed while the run paged.
  */
-export function completionWrites(run: SyncRun, progress: RepositoryUpdate): SQL[] {
+function endingWrites(
+  run: SyncRun,
+  record: { outcome: "complete" | "error"; error?: string },
+  state: PgUpdateSetSource<typeof repositories>,
+): SQL[] {
   const { db } = run.deps;
-  const { plan } = run;
+  const { plan, totals } = run;
   const now = run.deps.now();
-  // The stored values, as they were before this statement, whatever a webhook changed while the run paged.
   const before = db
     .select({ id: repositories.id, initialSyncFinishedAt: repositories.initialSyncFinishedAt })
     .from(repositories)
@@ -85,9 +51,46 @@ export function completionWrites(run: SyncRun, progress: RepositoryUpdate): SQL[
   const update = db
     .update(repositories)
     .set({
+      ...state,
+      lastRunPoints: spent(run).points,
+      initialSyncFinishedAt: sql`coalesce(${repositories.initialSyncFinishedAt}, ${now})`,
+      updatedAt: now,
+    })
+    .from(before)
+    .where(eq(repositories.id, before.id))
+    .returning({
+      firstSyncFinished: sql<boolean>`${before.initialSyncFinishedAt} IS NULL`.as("firstSyncFinished"),
+    });
+  const runRecord = db.insert(syncRuns).values({
+    installationId: run.repository.installationId,
+    repositoryId: run.repository.id,
+    kind: run.kind,
+    startedAt: plan.startedAt,
+    finishedAt: now,
+    outcome: record.outcome,
+    prsWritten: totals.prs,
+    reviewsWritten: totals.reviews,
+    apiRequests: spent(run).requests,
+    graphqlPoints: spent(run).points,
+    error: record.error ?? null,
+  });
+  return [runRecord.getSQL(), update.getSQL()];
+}
+
+/**
+ * The writes that end a run as complete, to go in the same transaction as its last page (which brings its own
+ * progress). A run is then never seen, nor left by a crash, with all its pages written and not complete, and
+ * its slot is not held for the round trips of a separate completion.
+ */
+export function completionWrites(run: SyncRun, progress: RepositoryUpdate): SQL[] {
+  const { plan } = run;
+  return endingWrites(
+    run,
+    { outcome: "complete" },
+    {
       ...progress,
       status: "complete",
-      syncCompletedAt: now,
+      syncCompletedAt: run.deps.now(),
       // The run's start, not its end: a pull request updated while the run paged is caught next time.
       // An extension skipped the newest pages, so it leaves the mark where it was.
       ...(run.cursor.extending === true ? {} : { lastSyncedAt: plan.startedAt }),
@@ -99,22 +102,8 @@ export function completionWrites(run: SyncRun, progress: RepositoryUpdate): SQL[
       pausedUntil: null,
       lastError: null,
       lastErrorCode: null,
-      lastRunPoints: spent(run).points,
-      initialSyncFinishedAt: sql`coalesce(${repositories.initialSyncFinishedAt}, ${now})`,
-      updatedAt: now,
-    })
-    .from(before)
-    .where(eq(repositories.id, before.id))
-    .returning({
-      firstSyncFinished: sql<boolean>`${before.initialSyncFinishedAt} IS NULL`.as("firstSyncFinished"),
-    });
-  return [
-    db
-      .insert(syncRuns)
-      .values(syncRunRow(run, { outcome: "complete", finishedAt: now }))
-      .getSQL(),
-    update.getSQL(),
-  ];
+    },
+  );
 }
 
 /** The last page was written with the run's completion (completionWrites): report it. */
@@ -140,18 +129,18 @@ export async function failRun(
   decision: Extract<FailureDecision, { action: "give_up" }>,
 ): Promise<SyncOutcome> {
   const { deps, plan } = run;
-  const fresh = await freshRepository(run);
-  await updateRepository(deps.db, run.repository.id, {
-    status: "error",
-    lastError: decision.message,
-    lastErrorCode: decision.code,
-    lastRunPoints: spent(run).points,
-    initialSyncFinishedAt: fresh.initialSyncFinishedAt ?? deps.now(),
-  });
+  const [ended] = await runAsOneTransaction<{ firstSyncFinished: boolean }>(
+    deps.db.$client,
+    endingWrites(
+      run,
+      { outcome: "error", error: decision.message },
+      { status: "error", lastError: decision.message, lastErrorCode: decision.code },
+    ),
+  );
   if (decision.code === "BAD_CREDENTIALS") {
     await updateInstallation(deps.db, run.repository.installationId, { credentialsInvalidAt: deps.now() });
   }
-  const firstSyncFinished = await recordRun(run, { repository: fresh, outcome: "error", error: decision.message });
+  const firstSyncFinished = ended?.firstSyncFinished === true;
   run.log.error({ code: decision.code, reason: decision.message }, "sync failed");
   return {
     outcome: "failed",
