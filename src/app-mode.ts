@@ -8,7 +8,7 @@ import { lookUpAppSlug } from "./github/app-identity.js";
 import { createOctokitClass, defaultOctokitOptions } from "./github/octokit.js";
 import { startWebhookProxy } from "./github/webhook-proxy.js";
 import { sendJson } from "./http/responses.js";
-import { servedByRole } from "./http/roles.js";
+import { servedByRole, WORKER_PATHS } from "./http/roles.js";
 import { createRouter } from "./http/router.js";
 import { createWebhookGuard } from "./http/webhook-guard.js";
 import { jobDefinitions, scheduleRecurringJobs } from "./jobs/job-list.js";
@@ -105,7 +105,8 @@ function logAddresses(runtime: Runtime): void {
   const { config, log } = runtime;
   const base = publicUrl(config);
   if (config.PR_SYNC_ROLE === "worker") {
-    log.info("worker: runs jobs and answers only /health and /metrics; webhooks and pages are the web processes'");
+    const paths = [...WORKER_PATHS].join(" and ");
+    log.info(`worker: runs jobs and answers only ${paths}; webhooks and pages are the web processes'`);
     return;
   }
   log.info(`webhooks: GitHub must reach ${config.WEBHOOK_PROXY_URL ?? `${base}${WEBHOOK_PATH}`}`);

@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Config } from "../config.js";
 
 /** What a worker still answers: its own health and metrics, for whatever watches it. */
-const WORKER_PATHS = new Set(["/health", "/metrics"]);
+export const WORKER_PATHS: ReadonlySet<string> = new Set(["/health", "/metrics"]);
 
 /**
  * Whether a process of this role answers the request: web and all answer everything, a worker only /health and /metrics,
