@@ -10,7 +10,7 @@ import { AGENDA_TABLE, enqueueJob, enqueueJobs, pendingJobs, type EnqueueResult 
 import type { JobName, JobRegistry } from "./job-registry.js";
 import { createLookahead } from "./job-lookahead.js";
 import { defineJob } from "./job-runner.js";
-import { waitUntilSettled } from "./job-settled.js";
+import { waitUntilSettled, waitUntilUnlocked } from "./job-settled.js";
 
 export { AGENDA_TABLE, type EnqueueResult } from "./job-enqueue.js";
 
@@ -30,6 +30,8 @@ export interface JobQueue {
   every: <Name extends JobName>(cron: string, name: Name, data: JobRegistry[Name]) => Promise<void>;
   /** Removes queued jobs whose data contains `data`. A running one stops by its own checks. */
   cancel: <Name extends JobName>(name: Name, data: Partial<JobRegistry[Name]>) => Promise<number>;
+  /** Waits, up to `maxWaitMs`, until a running job is no longer locked: it ended, failed or is due again. */
+  waitUntilUnlocked: (jobId: string, maxWaitMs: number) => Promise<void>;
   /** Queued or running jobs of `name` whose data contains `data`. */
   pending: <Name extends JobName>(
     name: Name,
@@ -119,6 +121,7 @@ export async function createJobQueue(options: {
       enqueueJob({ pool, agenda, definition: registered(name), data, at: enqueueOptions.at }),
     enqueueMany: (name, data) => enqueueJobs({ pool, agenda, definition: registered(name), data }),
     pending: (name, data) => pendingJobs(pool, name, data),
+    waitUntilUnlocked: (jobId, maxWaitMs) => waitUntilUnlocked(pool, AGENDA_TABLE, jobId, maxWaitMs),
     every: async (cron, name, data) => {
       await agenda.every(cron, name, data, { timezone: "UTC", skipImmediate: true });
     },

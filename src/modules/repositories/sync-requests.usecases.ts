@@ -1,5 +1,6 @@
 import type { Database } from "../../db/client.js";
 import type { RepositoryFanOutJobData, RepositorySyncJobData, SyncKind } from "./repositories.jobs.js";
+import type { SyncStatus } from "./repositories.table.js";
 import { getInstallation } from "../installations/installations.repository.js";
 import type { EnqueueResult, JobQueue } from "../../jobs/job-queue.js";
 import {
@@ -9,6 +10,7 @@ import {
   repositoryNotFound,
 } from "./repositories.errors.js";
 import {
+  getRepository,
   getRepositoryWithInstallation,
   listSyncableRepositories,
   type RepositoryRow,
@@ -32,9 +34,15 @@ function refuseUnlessLive(installation: { accountLogin: string; deletedAt: Date 
   if (stopped === "suspended") throw installationSuspended(installation.accountLogin);
 }
 
+/** How long a request waits for a run that has written its end to let go of its job. */
+const ENDING_RUN_WAIT_MS = 2_000;
+
 /**
  * Queues a sync of one repository (Sync now, Re-run backfill, Extend history). One sync job per
  * repository: when one is already queued or running, nothing new is created and its state is returned.
+ * A run that has already written its end (complete, error, paused) still holds its job until Agenda records
+ * that end, a round trip or more later: a request asked for on that result waits for it and then queues,
+ * instead of being told that a sync runs which is about to stop.
  */
 export async function requestRepositorySync(request: SyncRequest): Promise<EnqueueResult> {
   const found = await getRepositoryWithInstallation(request.db, request.repositoryId);
@@ -42,8 +50,16 @@ export async function requestRepositorySync(request: SyncRequest): Promise<Enque
   const { repository, installation } = found;
   refuseUnlessLive(installation);
   if (!repository.active) throw repositoryInactive(repository.fullName);
-  return request.queue.enqueue("repository.sync", syncJobData(repository, request));
+  const data = syncJobData(repository, request);
+  const result = await request.queue.enqueue("repository.sync", data);
+  if (result.created || !result.running) return result;
+  const now = await getRepository(request.db, repository.id);
+  if (!now || !hasWrittenItsEnd(now.status)) return result;
+  await request.queue.waitUntilUnlocked(result.jobId, ENDING_RUN_WAIT_MS);
+  return request.queue.enqueue("repository.sync", data);
 }
+
+const hasWrittenItsEnd = (status: SyncStatus) => status === "complete" || status === "error" || status === "paused";
 
 function syncJobData(
   repository: RepositoryRow,

@@ -329,6 +329,13 @@ describe("backfill", () => {
         BEGIN IF NEW.outcome = 'complete' THEN RAISE EXCEPTION 'completed runs cannot be recorded'; END IF; RETURN NEW; END $$;
       CREATE TRIGGER refuse_completed_run BEFORE INSERT ON sync_runs FOR EACH ROW EXECUTE FUNCTION refuse_completed_run();`);
     await start({ JOB_ATTEMPTS: "2" });
+    // Agenda records each failure a second late: the repository shows the error while its job is still locked,
+    // the moment a person would click "Sync now" on it.
+    await database.pool.query(`
+      CREATE FUNCTION record_failures_late() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_sleep(1); RETURN NEW; END $$;
+      CREATE TRIGGER record_failures_late BEFORE UPDATE ON agenda_jobs FOR EACH ROW
+        WHEN (NEW.fail_count IS DISTINCT FROM OLD.fail_count) EXECUTE FUNCTION record_failures_late();`);
     await install();
     const failed = await repositoryWhen("error");
     expect(failed.lastError).toMatch(/^The database failed \(P0001\): completed runs cannot be recorded\. Gave up/);
@@ -341,12 +348,14 @@ describe("backfill", () => {
     expect(await outcomes()).toEqual(["error"]);
 
     await database.pool.query("DROP TRIGGER refuse_completed_run ON sync_runs");
-    await requestRepositorySync({
+    const again = await requestRepositorySync({
       db: app.runtime.db,
       queue: app.runtime.queue,
       repositoryId: REPO.id,
       kind: "backfill",
     });
+    expect(again.created).toBe(true);
+    await database.pool.query("DROP TRIGGER record_failures_late ON agenda_jobs");
     const done = await repositoryWhen("complete");
     expect(done).toMatchObject({ prsSynced: 5, cursor: null, lastError: null });
     expect(await database.db.select().from(pullRequests)).toHaveLength(5);
