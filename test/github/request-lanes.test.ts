@@ -76,11 +76,12 @@ describe("request lanes (plugin-throttling's Bottleneck.Group, in memory)", () =
   });
 
   it("drops a key's lane once it is idle and its spacing has passed, so keys seen once do not pile up", async () => {
-    const lanes = new RequestLanes({ maxConcurrent: 10, minTime: 20 });
+    // Spacing long enough that a machine busy with other test files still schedules all 50 within it.
+    const lanes = new RequestLanes({ maxConcurrent: 10, minTime: 500 });
     await Promise.all(Array.from({ length: 50 }, (_, i) => lanes.key(`installation-${i}`).schedule({}, () => i)));
     expect(lanes.size).toBe(50);
 
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await new Promise((resolve) => setTimeout(resolve, 600));
     expect(lanes.size).toBe(0);
   });
 });
