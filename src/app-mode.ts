@@ -163,6 +163,8 @@ export async function createAppMode(
       if (runJobs) {
         await runtime.queue.start();
         await scheduleRecurringJobs(runtime, { discoverNow: contactGitHub });
+      } else {
+        await runtime.queue.connectNotices();
       }
     },
     async stop(drainTimeoutMs) {

@@ -50,10 +50,10 @@ export function createLookahead(options: {
       looking = false;
     })();
   };
-  // Only jobs that look ahead move their own queue up. Other processes' jobs arrive as notifications without
-  // attrs: their own process looks ahead for them.
-  const ownJob = (job: Job<unknown> | { attrs?: undefined }) => {
-    if (job.attrs && byName.get(job.attrs.name)?.lookahead) poke();
+  // Only jobs that look ahead move their own queue up. Other processes' jobs are looked after by their own
+  // process: this one is not told of them (see DueJobChannel).
+  const ownJob = (job: Job<unknown>) => {
+    if (byName.get(job.attrs.name)?.lookahead) poke();
   };
   agenda.on("start", ownJob);
   agenda.on("complete", ownJob);

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { LOCK_KEYS, withAdvisoryLock } from "../db/advisory-lock.js";
 import { admitWaiting } from "./admission.js";
 import { releaseDeadWorkersJobs } from "./dead-worker-release.js";
+import { DueJobChannel } from "./due-job-channel.js";
 import type { AnyJobDefinition } from "./job-definition.js";
 import { AGENDA_TABLE, enqueueJob, enqueueJobs, pendingJobs, type EnqueueResult } from "./job-enqueue.js";
 import type { JobName, JobRegistry } from "./job-registry.js";
@@ -42,6 +43,11 @@ export interface JobQueue {
   /** Releases dead workers' jobs and admits waiting ones; start() runs it at once and then every sweepMs. */
   sweep: () => Promise<{ released: number; admitted: number }>;
   start: () => Promise<void>;
+  /**
+   * For a process that runs no jobs (PR_SYNC_ROLE=web): opens its notice line, so that the jobs it queues wake
+   * the workers at once instead of at their next scan. Not with start(), which opens it itself.
+   */
+  connectNotices: () => Promise<void>;
   /** Waits for running jobs (up to timeoutMs), then unlocks whatever is left so another worker takes it. */
   drain: (timeoutMs: number) => Promise<void>;
   isRunning: () => boolean;
@@ -50,16 +56,16 @@ export interface JobQueue {
 /** Agenda on the shared pool, its tables created under the schema lock, its errors and failures logged. */
 async function openAgenda(options: { pool: pg.Pool; log: Logger; name?: string; processEveryMs?: number }) {
   const { pool, log } = options;
-  const backend = new PostgresBackend({ pool, tableName: AGENDA_TABLE });
+  const backend = new PostgresBackend({ pool, tableName: AGENDA_TABLE, disableNotifications: true });
+  const channel = new DueJobChannel(pool);
   // The LISTEN connection reconnects by itself after a database restart; its errors are only logged.
-  backend.notificationChannel?.on("error", (error: unknown) =>
-    log.warn({ err: error }, "job notifications interrupted"),
-  );
+  channel.on("error", (error: unknown) => log.warn({ err: error }, "job notifications interrupted"));
   // Agenda creates its tables as soon as it is constructed; the schema lock keeps two starting
   // instances from racing on CREATE TABLE.
   const agenda = await withAdvisoryLock(pool, LOCK_KEYS.schema, async () => {
     const created = new Agenda({
       backend,
+      notificationChannel: channel,
       ...(options.name ? { name: options.name } : {}),
       processEvery: options.processEveryMs ?? 5_000,
       removeOnComplete: true,
@@ -74,7 +80,7 @@ async function openAgenda(options: { pool: pg.Pool; log: Logger; name?: string; 
       log.warn({ err: error, job: job.attrs.name, data: job.attrs.data, failCount: job.attrs.failCount }, "job failed");
     }
   });
-  return { agenda, backend };
+  return { agenda, channel };
 }
 
 /**
@@ -95,11 +101,9 @@ export async function createJobQueue(options: {
 }): Promise<JobQueue> {
   const { pool, log } = options;
   const byName = new Map<string, AnyJobDefinition>();
-  const { agenda, backend } = await openAgenda(options);
-  let started = false;
-  let sweeper: NodeJS.Timeout | undefined;
+  const { agenda, channel } = await openAgenda(options);
 
-  const places = keepPlacesBusy({ pool, log, agenda, backend, byName, deadWorkerGraceMs: options.deadWorkerGraceMs });
+  const places = keepPlacesBusy({ pool, log, agenda, channel, byName, deadWorkerGraceMs: options.deadWorkerGraceMs });
   agenda.on("complete", places.onComplete);
   const { sweep } = places;
 
@@ -127,6 +131,26 @@ export async function createJobQueue(options: {
     },
     cancel: (name, data) => agenda.cancel({ name, data }),
     sweep,
+    ...runningState({ agenda, channel, sweep, log, sweepMs: options.sweepMs ?? 5_000 }),
+  };
+}
+
+/**
+ * Whether this process runs jobs (start, drain) or only queues them for others (connectNotices): Agenda, its
+ * sweep and its notice line are opened and closed together.
+ */
+function runningState(options: {
+  agenda: Agenda;
+  channel: DueJobChannel;
+  sweep: () => Promise<unknown>;
+  log: Logger;
+  sweepMs: number;
+}): Pick<JobQueue, "start" | "connectNotices" | "drain" | "isRunning"> {
+  const { agenda, channel, sweep, log } = options;
+  let started = false;
+  let noticesOnly = false;
+  let sweeper: NodeJS.Timeout | undefined;
+  return {
     start: async () => {
       // A restarting worker frees what its previous life held before it asks for work.
       await sweep();
@@ -134,9 +158,18 @@ export async function createJobQueue(options: {
       started = true;
       sweeper = setInterval(() => {
         sweep().catch((error: unknown) => log.warn({ err: error }, "job sweep failed"));
-      }, options.sweepMs ?? 5_000);
+      }, options.sweepMs);
+    },
+    connectNotices: async () => {
+      if (started || noticesOnly) return;
+      noticesOnly = true;
+      await channel.connect();
     },
     drain: async (timeoutMs) => {
+      if (noticesOnly) {
+        noticesOnly = false;
+        await channel.disconnect();
+      }
       if (!started) return;
       started = false;
       clearInterval(sweeper);
@@ -184,17 +217,16 @@ function keepPlacesBusy(options: {
   pool: pg.Pool;
   log: Logger;
   agenda: Agenda;
-  backend: PostgresBackend;
+  channel: DueJobChannel;
   byName: Map<string, AnyJobDefinition>;
   deadWorkerGraceMs: number | undefined;
 }) {
-  const { pool, log, agenda, backend, byName, deadWorkerGraceMs } = options;
+  const { pool, log, agenda, channel, byName, deadWorkerGraceMs } = options;
   // Jobs starting, ending and swept into place are when the next ones move up: the time to prepare them.
   const lookahead = createLookahead({ pool, log, agenda, table: AGENDA_TABLE, byName });
   /** Tells every process's Agenda (LISTEN/NOTIFY) that a job of `name` is due now, instead of waiting for its next scan. */
   const wake = async (name: string, jobId: string) => {
-    const channel = backend.notificationChannel;
-    if (!channel || channel.state !== "connected") return;
+    if (channel.state !== "connected") return;
     await channel.publish({
       jobId: toJobId(jobId),
       jobName: name,
@@ -210,9 +242,7 @@ function keepPlacesBusy(options: {
   // The moment a job ends here its place is taken: the group's next waiting job is admitted, and once Agenda
   // has freed the place, every process looks for a due job of that name. Agenda itself only refills its
   // places at its next scan, so without this a freed place would idle while due jobs wait.
-  // Other processes' jobs arrive here too, as state notifications without attrs: their own process wakes.
-  const onComplete = (job: Job<unknown> | { attrs?: undefined }) => {
-    if (!job.attrs) return;
+  const onComplete = (job: Job<unknown>) => {
     const definition = byName.get(job.attrs.name);
     if (!definition) return;
     const finishedId = String(job.attrs._id);

@@ -20,9 +20,11 @@ describe("PR_SYNC_ROLE: one web instance and two workers on one database", () =>
     sim = await startSmallSimulator({ repositoriesPerOrganization: 4, pullRequestsWithManyReviews: 0 });
     // In-process workers keep the Jest worker's priority (test/jobs/worker-priority.test.ts covers lowering it).
     const worker = { PR_SYNC_ROLE: "worker", WORKER_NICENESS: "0" };
+    // Workers that scan for due jobs only once a minute: the jobs the web instance queues must wake them.
+    const start = { processEveryMs: 60_000 };
     workers = [
-      await startAppOnSimulator(sim, database, { env: worker }),
-      await startAppOnSimulator(sim, database, { env: worker }),
+      await startAppOnSimulator(sim, database, { env: worker, start }),
+      await startAppOnSimulator(sim, database, { env: worker, start }),
     ];
     web = await startAppOnSimulator(sim, database, { env: { PR_SYNC_ROLE: "web" } });
   });
