@@ -96,7 +96,7 @@ async function buildRuntime(options: StartOptions, pool: pg.Pool, credentials: A
     ...(credentials.slug ? { installUrl: installUrl(githubWebUrl(config), credentials.slug) } : {}),
   };
   // The jobs' handlers read the runtime, which holds the queue: the queue learns its jobs once both exist.
-  queue.register(jobDefinitions(runtime));
+  await queue.register(jobDefinitions(runtime));
   return { runtime, worker };
 }
 

@@ -6,6 +6,7 @@ import { LOCK_KEYS, withAdvisoryLock } from "../db/advisory-lock.js";
 import { admitWaiting } from "./admission.js";
 import { releaseDeadWorkersJobs } from "./dead-worker-release.js";
 import { DueJobChannel } from "./due-job-channel.js";
+import { ensureDataKeyIndexes, lookupFields } from "./job-data-keys.js";
 import type { AnyJobDefinition } from "./job-definition.js";
 import { AGENDA_TABLE, enqueueJob, enqueueJobs, pendingJobs, type EnqueueResult } from "./job-enqueue.js";
 import type { JobName, JobRegistry } from "./job-registry.js";
@@ -38,8 +39,11 @@ export interface JobQueue {
     name: Name,
     data: Partial<JobRegistry[Name]>,
   ) => Promise<{ id: string; nextRunAt: Date | null; running: boolean }[]>;
-  /** Defines the jobs this queue runs and enqueues; call once, before start() and the first enqueue. */
-  register: (definitions: AnyJobDefinition[]) => void;
+  /**
+   * Defines the jobs this queue runs and enqueues, and indexes the data fields they are looked up by; call
+   * once, before start() and the first enqueue.
+   */
+  register: (definitions: AnyJobDefinition[]) => Promise<void>;
   /** Releases dead workers' jobs and admits waiting ones; start() runs it at once and then every sweepMs. */
   sweep: () => Promise<{ released: number; admitted: number }>;
   start: () => Promise<void>;
@@ -120,7 +124,10 @@ export async function createJobQueue(options: {
 
   return {
     agenda,
-    register: (definitions) => definitions.forEach(define),
+    register: async (definitions) => {
+      definitions.forEach(define);
+      await ensureDataKeyIndexes(pool, AGENDA_TABLE, lookupFields(definitions));
+    },
     enqueue: (name, data, enqueueOptions = {}) =>
       enqueueJob({ pool, agenda, definition: registered(name), data, at: enqueueOptions.at }),
     enqueueMany: (name, data) => enqueueJobs({ pool, agenda, definition: registered(name), data }),

@@ -24,7 +24,7 @@ describe("draining the job queue at shutdown", () => {
         await new Promise<void>((resolve) => (release = resolve));
       },
     };
-    queue.register([definition]);
+    await queue.register([definition]);
     await queue.start();
   });
   afterAll(async () => {

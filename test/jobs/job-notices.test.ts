@@ -33,9 +33,9 @@ describe("notices between processes' job queues", () => {
     const log = pino({ level: "silent" });
     // The worker scans for due jobs only once a minute: a job it runs within the test came by a notice.
     worker = await createJobQueue({ pool: database.pool, log, name: "worker", processEveryMs: 60_000 });
-    worker.register([definition]);
+    await worker.register([definition]);
     web = await createJobQueue({ pool: database.pool, log, name: "web" });
-    web.register([definition]);
+    await web.register([definition]);
     await web.connectNotices();
     listener = new pg.Client({ connectionString: database.url });
     await listener.connect();

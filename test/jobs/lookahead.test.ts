@@ -27,7 +27,7 @@ describe("looking ahead at the jobs a process will run next", () => {
         await new Promise<void>((resolve) => (finish = resolve));
       },
     };
-    queue.register([definition]);
+    await queue.register([definition]);
   });
 
   afterAll(async () => {
