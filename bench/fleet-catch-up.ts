@@ -98,6 +98,8 @@ export async function measureFleetCatchUp(
           since,
         ])) === 0,
       3_600_000,
+      // Counting 10,000 repositories every 25 ms took 4 ms of PostgreSQL's CPU each time: 16% of a CPU.
+      250,
     );
     const wallMs = Date.now() - started;
     const log = sim.requestLog.filter((e) => e.at >= started);
