@@ -7,11 +7,13 @@ import { runMigrations } from "./migrate.js";
 import { createPool, openConnections } from "./pool.js";
 
 /**
- * Connections a web process opens at start and keeps open while idle. It runs no jobs, so between webhooks
- * nothing else would keep its connections from closing; a process running jobs keeps them busy itself, and
- * there keeping them made the 200-installation bench about 3 s slower (three runs each way; cause not found).
+ * Connections a web process opens at start and keeps open while idle: five for webhooks and pages, and the one
+ * its job queue holds to tell the workers of the jobs it queues (LISTEN/NOTIFY). It runs no jobs, so between
+ * webhooks nothing else would keep its connections from closing; a process running jobs keeps them busy
+ * itself, and there keeping them made the 200-installation bench about 3 s slower (three runs each way; cause
+ * not found).
  */
-const WEB_KEPT_CONNECTIONS = 5;
+const WEB_KEPT_CONNECTIONS = 6;
 
 /** Connects to DATABASE_URL (or starts the embedded PostgreSQL) and brings the schema up to date. */
 export async function openDatabase(options: {
