@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { createAppMode, type AppMode } from "./app-mode.js";
 import { loadConfig, type Config } from "./config.js";
 import { openDatabase } from "./db/open-database.js";
+import { setupHealthRoute } from "./http/health.routes.js";
 import { sendJson } from "./http/responses.js";
 import type { OctokitOptions } from "./github/octokit.js";
 import { appManifestPath, envFilePath } from "./paths.js";
@@ -11,6 +12,8 @@ import type { Runtime } from "./runtime.js";
 import { readAppCredentials, type AppCredentials } from "./setup/app-credentials.js";
 import { createSetupMode } from "./setup/setup-mode.js";
 import { setupPagesMoved } from "./setup/setup.routes.js";
+
+import { SETUP_PATH } from "./setup/manifest.js";
 
 export { WEBHOOK_PATH } from "./setup/manifest.js";
 
@@ -129,7 +132,11 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
   let server: HttpServer;
   try {
     if (credentials) app = await createAppMode(options, pool, credentials);
-    else handler = (await setupUntilRegistered(options, envFile, runApp)).handle;
+    else {
+      const setup = await setupUntilRegistered(options, envFile, runApp);
+      const health = setupHealthRoute({ pool, log, setupPath: SETUP_PATH });
+      handler = async (req, res) => (await health(req, res)) || setup.handle(req, res);
+    }
     if (app) handler = app.handle;
     ({ server, url: localUrl } = await listen(config, log, () => handler));
   } catch (error) {

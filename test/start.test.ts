@@ -44,6 +44,29 @@ describe("starting pr-sync", () => {
     }
   });
 
+  it("answers /health during setup: 200 naming the setup page while the database answers, 503 when it does not", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pr-sync-setup-health-"));
+    const server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+    const env = { PORT: "0", HOST: "127.0.0.1", PUBLIC_URL: "https://pr-sync.example.com" };
+    const envFile = join(mkdtempSync(join(tmpdir(), "pr-sync-env-")), ".env");
+    const app = await startPrSync({ config: loadConfig(env), env, log: quiet, databaseUrl: server.url, envFile });
+    try {
+      expect(app.mode).toBe("setup");
+      const up = await fetch(`${app.url}/health`);
+      expect(up.status).toBe(200);
+      expect(await up.json()).toMatchObject({ status: "setup", setup: "/probot", database: { status: "ok" } });
+      await server.stop();
+      const down = await fetch(`${app.url}/health`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toEqual({ status: "unavailable", database: "unavailable" });
+      // The setup page itself does not need the database.
+      expect((await fetch(`${app.url}/probot`)).status).toBe(200);
+    } finally {
+      await app.stop();
+      await server.stop();
+    }
+  }, 120_000);
+
   it("runs migrations twice at once without error and answers /health with the queue state", async () => {
     const [a, b] = await Promise.all([startTestApp({ database }), startTestApp({ database })]);
     try {

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { JobQueue } from "../jobs/job-queue.js";
@@ -41,4 +42,28 @@ export function registerHealthRoutes(router: AppRouter, deps: { pool: pg.Pool; q
       });
     }
   });
+}
+
+/**
+ * GET /health before a GitHub App is registered: 200 while the database answers, with status "setup" and the
+ * page that registers the app; 503 when the database does not. An orchestrator's or load balancer's check sees
+ * a live process waiting for its setup, not a missing route.
+ */
+export function setupHealthRoute(deps: { pool: pg.Pool; log: Logger; setupPath: string }) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (req.method !== "GET" || (req.url ?? "").split("?")[0] !== "/health") return false;
+    const started = Date.now();
+    try {
+      await deps.pool.query("SELECT 1");
+      sendJson(res, 200, {
+        status: "setup",
+        setup: deps.setupPath,
+        database: { status: "ok", latencyMs: Date.now() - started },
+      });
+    } catch (error) {
+      deps.log.warn({ err: error }, "health check: the database did not answer");
+      sendJson(res, 503, { status: "unavailable", database: "unavailable" });
+    }
+    return true;
+  };
 }
