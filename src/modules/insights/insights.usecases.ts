@@ -105,26 +105,3 @@ export async function readInsightsReport(options: {
     reviewers: reviewers.slice(0, options.reviewers),
   };
 }
-
-/**
- * Recomputes a repository's insights as soon as its sync has written its last page, in the sync's own place:
- * a few statements on rows just written, cheaper than queuing, locking and ending a job of its own, which a
- * daily catch-up of thousands of idle repositories would pay for each. When that fails, the insights job
- * takes it over with its own retries; the sync itself has nothing to redo.
- */
-export async function refreshInsightsAfterSync(options: {
-  db: Database;
-  repositoryId: number;
-  now: Date;
-  windowDays: number;
-  queueInsightsJob: () => Promise<unknown>;
-  log: { warn: (details: object, message: string) => void };
-}): Promise<void> {
-  const { repositoryId, queueInsightsJob, log } = options;
-  try {
-    await computeRepositoryInsights(options);
-  } catch (error) {
-    log.warn({ err: error, repositoryId }, "could not compute insights after the sync; the insights job will");
-    await queueInsightsJob();
-  }
-}

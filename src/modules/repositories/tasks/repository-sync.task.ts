@@ -1,23 +1,9 @@
 import { createInstallationGitHub } from "../../../github/installation-client.js";
 import { createTokenWarmer } from "../../../github/token-warmer.js";
 import type { JobDefinition } from "../../../jobs/job-definition.js";
-import type { Logger } from "pino";
 import type { Runtime } from "../../../runtime.js";
-import { refreshInsightsAfterSync } from "../../insights/insights.usecases.js";
 import { syncRepository } from "../repository-sync.usecases.js";
 import { afterRepositorySync } from "../sync-followups.usecases.js";
-
-/** Insights read only the pull requests and reviews, all written once the last page is. */
-function refreshInsights(runtime: Runtime, repositoryId: number, log: Logger) {
-  return refreshInsightsAfterSync({
-    db: runtime.db,
-    repositoryId,
-    now: runtime.now(),
-    windowDays: runtime.config.BACKFILL_DAYS,
-    queueInsightsJob: () => runtime.queue.enqueue("insights.compute", { repositoryId }),
-    log,
-  });
-}
 
 /** repository.sync: one per repository at a time; backfill, extension and catch-up. */
 export function repositorySyncTask(runtime: Runtime): JobDefinition<"repository.sync"> {
@@ -55,7 +41,8 @@ export function repositorySyncTask(runtime: Runtime): JobDefinition<"repository.
             installationConcurrency: config.INSTALLATION_SYNC_CONCURRENCY,
             pauseJitterMs: runtime.tuning.pauseJitterMs,
           },
-          afterLastPage: () => refreshInsights(runtime, data.repositoryId, context.log),
+          // Insights read only the pull requests and reviews, all written by now.
+          afterLastPage: () => runtime.queue.enqueue("insights.compute", { repositoryId: data.repositoryId }),
         },
         data,
       );
