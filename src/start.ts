@@ -11,9 +11,8 @@ import { appManifestPath, envFilePath } from "./paths.js";
 import type { Runtime } from "./runtime.js";
 import { readAppCredentials, type AppCredentials } from "./setup/app-credentials.js";
 import { createSetupMode } from "./setup/setup-mode.js";
-import { setupPagesMoved } from "./setup/setup.routes.js";
-
 import { SETUP_PATH } from "./setup/manifest.js";
+import { setupPagesMoved } from "./setup/setup.routes.js";
 
 export { WEBHOOK_PATH } from "./setup/manifest.js";
 

@@ -5,7 +5,7 @@ import type pg from "pg";
  * Agenda's LISTEN/NOTIFY channel, carrying only "a job is due" notices. Agenda also sends every job's start,
  * success and completion to every process (three NOTIFYs per job, each delivered to every listener) so that
  * `agenda.on(...)` fires there for other processes' jobs. pr-sync's handlers act only on their own process's
- * jobs, so those notices were a sixth of a caught-up repository's statements, and a wake-up of every worker's
+ * jobs, so those notices were one statement in seven of a daily catch-up, and a wake-up of every process's
  * listener, for nothing.
  */
 export class DueJobChannel extends PostgresNotificationChannel {
