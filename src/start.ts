@@ -4,8 +4,9 @@ import type { Logger } from "pino";
 import { createAppMode, type AppMode } from "./app-mode.js";
 import { loadConfig, type Config } from "./config.js";
 import { openDatabase } from "./db/open-database.js";
-import { setupHealthRoute } from "./http/health.routes.js";
+import { registerSetupHealthRoutes } from "./http/health.routes.js";
 import { sendJson } from "./http/responses.js";
+import { createRouter } from "./http/router.js";
 import type { OctokitOptions } from "./github/octokit.js";
 import { appManifestPath, envFilePath } from "./paths.js";
 import type { Runtime } from "./runtime.js";
@@ -133,8 +134,9 @@ export async function startPrSync(options: StartOptions): Promise<PrSync> {
     if (credentials) app = await createAppMode(options, pool, credentials);
     else {
       const setup = await setupUntilRegistered(options, envFile, runApp);
-      const health = setupHealthRoute({ pool, log, setupPath: SETUP_PATH });
-      handler = async (req, res) => (await health(req, res)) || setup.handle(req, res);
+      const health = createRouter();
+      registerSetupHealthRoutes(health, { pool, log, setupPath: SETUP_PATH });
+      handler = async (req, res) => (await health.handler(req, res)) || setup.handle(req, res);
     }
     if (app) handler = app.handle;
     ({ server, url: localUrl } = await listen(config, log, () => handler));
