@@ -154,36 +154,37 @@ function runningState(options: {
   sweepMs: number;
 }): Pick<JobQueue, "start" | "connectNotices" | "drain" | "isRunning"> {
   const { agenda, channel, sweep, log } = options;
-  let started = false;
-  let noticesOnly = false;
+  // Running jobs, or only sending notices of the jobs it queues (a web process), or neither yet or any more.
+  let mode: "idle" | "running" | "notices" = "idle";
   let sweeper: NodeJS.Timeout | undefined;
   return {
     start: async () => {
       // A restarting worker frees what its previous life held before it asks for work.
       await sweep();
       await agenda.start();
-      started = true;
+      mode = "running";
       sweeper = setInterval(() => {
         sweep().catch((error: unknown) => log.warn({ err: error }, "job sweep failed"));
       }, options.sweepMs);
     },
     connectNotices: async () => {
-      if (started || noticesOnly) return;
-      noticesOnly = true;
+      if (mode !== "idle") return;
+      mode = "notices";
       await channel.connect();
     },
     drain: async (timeoutMs) => {
-      if (noticesOnly) {
-        noticesOnly = false;
+      if (mode === "notices") {
+        mode = "idle";
         await channel.disconnect();
+        return;
       }
-      if (!started) return;
-      started = false;
+      if (mode !== "running") return;
+      mode = "idle";
       clearInterval(sweeper);
       const result = await drainUntilIdle(agenda, timeoutMs);
       if (result.timedOut) await agenda.stop(false);
     },
-    isRunning: () => started,
+    isRunning: () => mode === "running",
   };
 }
 
