@@ -1,6 +1,6 @@
 import pino from "pino";
 import { AGENDA_TABLE, createJobQueue, type JobQueue } from "../../src/jobs/job-queue.js";
-import type { JobDefinition } from "../../src/jobs/job-definition.js";
+import { queueTestJob } from "../support/jobs.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
 
@@ -13,17 +13,10 @@ describe("draining the job queue at shutdown", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     queue = await createJobQueue({ pool: database.pool, log: pino({ level: "silent" }), processEveryMs: 200 });
-    const definition: JobDefinition<"insights.compute"> = {
-      name: "insights.compute",
-      concurrency: 1,
-      attempts: 1,
-      lockLifetimeMs: 60_000,
-      uniqueBy: "repositoryId",
-      async handler() {
-        started = true;
-        await new Promise<void>((resolve) => (release = resolve));
-      },
-    };
+    const definition = queueTestJob("insights.compute", async () => {
+      started = true;
+      await new Promise<void>((resolve) => (release = resolve));
+    });
     await queue.register([definition]);
     await queue.start();
   });

@@ -1,19 +1,13 @@
 import pino from "pino";
 import { createPool } from "../../src/db/pool.js";
 import { AGENDA_TABLE, createJobQueue } from "../../src/jobs/job-queue.js";
-import type { JobDefinition } from "../../src/jobs/job-definition.js";
+import { queueTestJob } from "../support/jobs.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
 
-const syncDefinition: JobDefinition<"repository.sync"> = {
-  name: "repository.sync",
-  concurrency: 1,
-  attempts: 1,
-  lockLifetimeMs: 60_000,
-  uniqueBy: "repositoryId",
+const syncDefinition = queueTestJob("repository.sync", () => Promise.resolve(), {
   admission: { groupBy: "installationId", limit: 2 },
-  handler: () => Promise.resolve(),
-};
+});
 const job = (repositoryId: number, installationId: number) => ({
   repositoryId,
   installationId,

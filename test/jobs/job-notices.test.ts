@@ -1,7 +1,7 @@
 import pg from "pg";
 import pino from "pino";
 import { createJobQueue, type JobQueue } from "../../src/jobs/job-queue.js";
-import type { JobDefinition } from "../../src/jobs/job-definition.js";
+import { queueTestJob } from "../support/jobs.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
 
@@ -19,17 +19,10 @@ describe("notices between processes' job queues", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const definition: JobDefinition<"insights.compute"> = {
-      name: "insights.compute",
-      concurrency: 1,
-      attempts: 1,
-      lockLifetimeMs: 60_000,
-      uniqueBy: "repositoryId",
-      handler: (data) => {
-        ran.push(data.repositoryId);
-        return Promise.resolve();
-      },
-    };
+    const definition = queueTestJob("insights.compute", (data) => {
+      ran.push(data.repositoryId);
+      return Promise.resolve();
+    });
     const log = pino({ level: "silent" });
     // The worker scans for due jobs only once a minute: a job it runs within the test came by a notice.
     worker = await createJobQueue({ pool: database.pool, log, name: "worker", processEveryMs: 60_000 });

@@ -1,6 +1,6 @@
 import pino from "pino";
 import { createJobQueue, type JobQueue } from "../../src/jobs/job-queue.js";
-import type { JobDefinition } from "../../src/jobs/job-definition.js";
+import { queueTestJob } from "../support/jobs.js";
 import type { RepositorySyncJobData } from "../../src/modules/repositories/repositories.jobs.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { waitFor } from "../support/wait.js";
@@ -15,18 +15,14 @@ describe("looking ahead at the jobs a process will run next", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     queue = await createJobQueue({ pool: database.pool, log: pino({ level: "silent" }), processEveryMs: 200 });
-    const definition: JobDefinition<"repository.sync"> = {
-      name: "repository.sync",
-      concurrency: 1,
-      attempts: 1,
-      lockLifetimeMs: 60_000,
-      uniqueBy: "repositoryId",
-      lookahead: { jobs: 10, prepare: (upcoming) => shown.push(upcoming.map((data) => data.repositoryId)) },
-      async handler(data) {
+    const definition = queueTestJob(
+      "repository.sync",
+      async (data) => {
         started.push(data.repositoryId);
         await new Promise<void>((resolve) => (finish = resolve));
       },
-    };
+      { lookahead: { jobs: 10, prepare: (upcoming) => shown.push(upcoming.map((data) => data.repositoryId)) } },
+    );
     await queue.register([definition]);
   });
 
